@@ -1,0 +1,34 @@
+package io.crossbank.ledger;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** An account row; the same mapping serves both ledgers (one persistence unit each). */
+@Entity
+@Table(name = "account")
+public class Account {
+
+    @Id
+    @Column(length = 40)
+    public String id;
+
+    @Column(nullable = false, length = 200)
+    public String owner;
+
+    @Column(nullable = false, length = 3)
+    public String currency;
+
+    /** Never updated through this field: transfers change balances with conditional UPDATEs. */
+    @Column(nullable = false, precision = 19, scale = 2)
+    public BigDecimal balance;
+
+    @Column(name = "created_at", nullable = false)
+    @Convert(converter = InstantMicros.class)
+    public Instant createdAt;
+}

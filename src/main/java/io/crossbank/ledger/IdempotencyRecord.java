@@ -1,0 +1,30 @@
+package io.crossbank.ledger;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** An Idempotency-Key, written in the same XA transaction as the transfer it names. */
+@Entity
+@Table(name = "idempotency_key")
+public class IdempotencyRecord {
+
+    @Id
+    @Column(name = "idem_key", length = 200)
+    public String key;
+
+    /** SHA-256 of the request, so a reuse of the key with another body is detected. */
+    @Column(name = "request_hash", nullable = false, length = 64)
+    public String requestHash;
+
+    @Column(name = "transfer_id", nullable = false, length = 36)
+    public String transferId;
+
+    @Column(name = "created_at", nullable = false)
+    @Convert(converter = InstantMicros.class)
+    public Instant createdAt;
+}

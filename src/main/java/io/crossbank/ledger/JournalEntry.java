@@ -1,0 +1,80 @@
+package io.crossbank.ledger;
+
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Objects;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Embeddable;
+import jakarta.persistence.EmbeddedId;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Table;
+
+/** One ledger's side of a transfer: the debit or the credit of one of its accounts. */
+@Entity
+@Table(name = "journal_entry")
+public class JournalEntry {
+
+    public enum Direction {
+        DEBIT, CREDIT
+    }
+
+    @Embeddable
+    public static class Key implements Serializable {
+        @Column(name = "transfer_id", length = 36)
+        public String transferId;
+
+        @Column(name = "account_id", length = 40)
+        public String accountId;
+
+        public Key() {
+        }
+
+        public Key(String transferId, String accountId) {
+            this.transferId = transferId;
+            this.accountId = accountId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Objects.equals(transferId, k.transferId) && Objects.equals(accountId, k.accountId);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(transferId, accountId);
+        }
+    }
+
+    @EmbeddedId
+    public Key key;
+
+    @Column(name = "counterparty_id", nullable = false, length = 40)
+    public String counterpartyId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, length = 6)
+    public Direction direction;
+
+    @Column(nullable = false, precision = 19, scale = 2)
+    public BigDecimal amount;
+
+    @Column(nullable = false, length = 3)
+    public String currency;
+
+    @Column(name = "created_at", nullable = false)
+    @Convert(converter = InstantMicros.class)
+    public Instant createdAt;
+
+    public String fromAccount() {
+        return direction == Direction.DEBIT ? key.accountId : counterpartyId;
+    }
+
+    public String toAccount() {
+        return direction == Direction.DEBIT ? counterpartyId : key.accountId;
+    }
+}

@@ -1,0 +1,115 @@
+package io.crossbank.ledger;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import jakarta.persistence.EntityManager;
+
+/**
+ * Data access to one ledger's database. Holds the persistence unit's (transaction-scoped) EntityManager,
+ * so whatever it does inside a JTA transaction enlists that database's XA branch.
+ */
+public class Ledger {
+
+    private final LedgerName name;
+    private final EntityManager em;
+
+    Ledger(LedgerName name, EntityManager em) {
+        this.name = name;
+        this.em = em;
+    }
+
+    public LedgerName name() {
+        return name;
+    }
+
+    /*
+     * Queries rather than em.find(): when a JDBC error has marked the JTA transaction rollback-only, Hibernate's
+     * find() logs it and returns null (HHH-12472), which would read as "no such account" instead of a failure.
+     */
+    public Optional<Account> findAccount(String id) {
+        return em.createQuery("from Account a where a.id = :id", Account.class)
+                .setParameter("id", id)
+                .getResultStream()
+                .findFirst();
+    }
+
+    public void addAccount(Account account) {
+        em.persist(account);
+    }
+
+    public List<Account> accounts(int offset, int limit) {
+        return em.createQuery("from Account a order by a.id", Account.class)
+                .setFirstResult(offset)
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
+    public long countAccounts() {
+        return em.createQuery("select count(a) from Account a", Long.class).getSingleResult();
+    }
+
+    /**
+     * Takes {@code amount} from the account if, and only if, it holds at least that much: one conditional
+     * UPDATE, so two concurrent debits cannot both pass a check made on a stale read.
+     *
+     * @return false when the account does not hold enough (or does not exist)
+     */
+    public boolean debit(String accountId, BigDecimal amount) {
+        return em.createQuery("update Account a set a.balance = a.balance - :amount where a.id = :id and a.balance >= :amount")
+                .setParameter("amount", amount)
+                .setParameter("id", accountId)
+                .executeUpdate() == 1;
+    }
+
+    public boolean credit(String accountId, BigDecimal amount) {
+        return em.createQuery("update Account a set a.balance = a.balance + :amount where a.id = :id")
+                .setParameter("amount", amount)
+                .setParameter("id", accountId)
+                .executeUpdate() == 1;
+    }
+
+    public void record(JournalEntry entry) {
+        em.persist(entry);
+    }
+
+    public List<JournalEntry> journalOfTransfer(String transferId) {
+        return em.createQuery("from JournalEntry e where e.key.transferId = :id", JournalEntry.class)
+                .setParameter("id", transferId)
+                .getResultList();
+    }
+
+    public List<JournalEntry> journalOfAccount(String accountId, int offset, int limit) {
+        return em.createQuery("from JournalEntry e where e.key.accountId = :id order by e.createdAt desc, e.key.transferId",
+                JournalEntry.class)
+                .setParameter("id", accountId)
+                .setFirstResult(offset)
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
+    public Optional<IdempotencyRecord> findIdempotencyKey(String key) {
+        return em.createQuery("from IdempotencyRecord r where r.key = :key", IdempotencyRecord.class)
+                .setParameter("key", key)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /** Inserts and flushes at once, so a concurrent duplicate blocks here, before any money moves. */
+    public void claimIdempotencyKey(IdempotencyRecord record) {
+        em.persist(record);
+        em.flush();
+    }
+
+    /** Sum of balances per currency, sorted by currency code. */
+    public Map<String, BigDecimal> totalsByCurrency() {
+        Map<String, BigDecimal> totals = new TreeMap<>();
+        em.createQuery("select a.currency, sum(a.balance) from Account a group by a.currency", Object[].class)
+                .getResultList()
+                .forEach(row -> totals.put((String) row[0], (BigDecimal) row[1]));
+        return totals;
+    }
+}

@@ -1,0 +1,124 @@
+package io.crossbank.problems;
+
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import io.quarkus.logging.Log;
+
+/**
+ * Turns every failure into application/problem+json. Details are written for the client: they never carry
+ * a stack trace, a class name or a SQL message. Anything unexpected is logged with a reference the
+ * client also gets.
+ */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        if (e.type().status() >= 500) {
+            Log.warnf(e.getCause(), "%s: %s", e.type().title(), e.getMessage());
+        }
+        return respond(e.problem());
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e) {
+        String detail = e.getConstraintViolations().stream()
+                .map(ProblemMappers::describe)
+                .sorted()
+                .collect(Collectors.joining("; "));
+        return respond(Problem.of(ProblemType.INVALID_REQUEST, detail));
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonParseException e) {
+        return respond(Problem.of(ProblemType.INVALID_REQUEST, "The request body is not valid JSON: " + e.getOriginalMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e) {
+        return unmappableJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response unmappableJson(JsonMappingException e) {
+        return respond(Problem.of(ProblemType.INVALID_REQUEST, describe(e)));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonParseException json) {
+                return malformedJson(json);
+            }
+            if (cause instanceof JsonMappingException json) {
+                return unmappableJson(json);
+            }
+        }
+        ProblemType type = ProblemType.forStatus(status);
+        String detail = switch (status) {
+            case 404 -> "There is nothing at this path.";
+            case 405 -> "This path does not accept that method.";
+            case 406 -> "Only application/json responses are available.";
+            case 415 -> "The request body must be application/json.";
+            default -> status >= 500 ? "The request could not be processed." : "The request is not valid.";
+        };
+        return respond(new Problem(type.type(), type.title(), status, detail));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        return DatabaseFailures.classify(e)
+                .map(this::problem)
+                .orElseGet(() -> {
+                    String reference = UUID.randomUUID().toString();
+                    Log.errorf(e, "Unexpected failure, reference %s", reference);
+                    return respond(Problem.of(ProblemType.INTERNAL_ERROR,
+                            "The request failed unexpectedly; quote reference " + reference + " to the operators."));
+                });
+    }
+
+    static Response respond(Problem problem) {
+        Response.ResponseBuilder response = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+        if (problem.status() == 503) {
+            response.header("Retry-After", "1");
+        }
+        return response.build();
+    }
+
+    private static String describe(ConstraintViolation<?> violation) {
+        String path = violation.getPropertyPath().toString();
+        // "create.request.owner" -> "owner": the method and parameter names mean nothing to the client.
+        int dot = path.lastIndexOf('.');
+        String field = dot >= 0 ? path.substring(dot + 1) : path;
+        return field + " " + violation.getMessage();
+    }
+
+    private static String describe(JsonMappingException e) {
+        String field = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        if (e instanceof UnrecognizedPropertyException) {
+            return "Unknown field '" + field + "'";
+        }
+        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
+            return field.isEmpty()
+                    ? "The request body does not have the expected shape (a JSON object)."
+                    : "Field '" + field + "' has the wrong type";
+        }
+        return "The request body could not be read.";
+    }
+}

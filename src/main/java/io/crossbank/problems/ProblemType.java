@@ -1,0 +1,55 @@
+package io.crossbank.problems;
+
+import java.net.URI;
+
+/** Every kind of error the API answers with, each with a stable type URI. */
+public enum ProblemType {
+    INVALID_REQUEST(400, "invalid-request", "Invalid request"),
+    NOT_FOUND(404, "not-found", "Not found"),
+    ACCOUNT_NOT_FOUND(404, "account-not-found", "Account not found"),
+    TRANSFER_NOT_FOUND(404, "transfer-not-found", "Transfer not found"),
+    METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
+    NOT_ACCEPTABLE(406, "not-acceptable", "Not acceptable"),
+    IDEMPOTENCY_CONFLICT(409, "idempotency-conflict", "Idempotency key reused with another request"),
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
+    INSUFFICIENT_FUNDS(422, "insufficient-funds", "Insufficient funds"),
+    CURRENCY_MISMATCH(422, "currency-mismatch", "Currency mismatch"),
+    BALANCE_LIMIT(422, "balance-limit", "Balance limit exceeded"),
+    INTERNAL_ERROR(500, "internal-error", "Internal error"),
+    LEDGER_BUSY(503, "ledger-busy", "Ledger busy"),
+    LEDGER_UNAVAILABLE(503, "ledger-unavailable", "Ledger unavailable"),
+    TRANSACTION_TIMEOUT(503, "transaction-timeout", "Transaction timed out");
+
+    private final int status;
+    private final URI type;
+    private final String title;
+
+    ProblemType(int status, String slug, String title) {
+        this.status = status;
+        this.type = URI.create("urn:crossbank:problem:" + slug);
+        this.title = title;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public URI type() {
+        return type;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public static ProblemType forStatus(int status) {
+        return switch (status) {
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 406 -> NOT_ACCEPTABLE;
+            case 415 -> UNSUPPORTED_MEDIA_TYPE;
+            case 503 -> LEDGER_UNAVAILABLE;
+            default -> status >= 500 ? INTERNAL_ERROR : INVALID_REQUEST;
+        };
+    }
+}

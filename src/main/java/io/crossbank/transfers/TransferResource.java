@@ -1,0 +1,62 @@
+package io.crossbank.transfers;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.crossbank.problems.Paging;
+import io.crossbank.problems.ProblemException;
+import io.crossbank.problems.ProblemType;
+
+@Path("/transfers")
+@Produces(MediaType.APPLICATION_JSON)
+public class TransferResource {
+
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    public static final String REPLAYED = "Idempotent-Replayed";
+
+    private final TransferService transfers;
+
+    TransferResource(TransferService transfers) {
+        this.transfers = transfers;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response transfer(@NotNull(message = "is required: a JSON object") @Valid TransferRequest request,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        TransferService.Result result = transfers.transfer(request, idempotencyKey);
+        return Response.created(URI.create("/transfers/" + result.transfer().id()))
+                .entity(result.transfer())
+                .header(REPLAYED, result.replayed())
+                .build();
+    }
+
+    @GET
+    @Path("/{id}")
+    public TransferView get(@PathParam("id") String id) {
+        return transfers.find(id).orElseThrow(() -> new ProblemException(ProblemType.TRANSFER_NOT_FOUND,
+                "No transfer with id '" + id + "'"));
+    }
+
+    @GET
+    public List<TransferView> ofAccount(@QueryParam("account") String account, @QueryParam("page") String page,
+            @QueryParam("size") String size) {
+        if (account == null || account.isBlank()) {
+            throw ProblemException.invalid("account is required: GET /transfers?account=<account id>");
+        }
+        return transfers.ofAccount(account, Paging.of(page, size));
+    }
+}

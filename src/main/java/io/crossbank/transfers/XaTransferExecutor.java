@@ -1,0 +1,96 @@
+package io.crossbank.transfers;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.crossbank.ledger.Account;
+import io.crossbank.ledger.IdempotencyRecord;
+import io.crossbank.ledger.InstantMicros;
+import io.crossbank.ledger.JournalEntry;
+import io.crossbank.ledger.Ledger;
+import io.crossbank.ledger.Ledgers;
+import io.crossbank.problems.ProblemException;
+import io.crossbank.problems.ProblemType;
+
+/**
+ * The XA boundary. One JTA transaction; each ledger it touches enlists its XA branch, so a cross-ledger
+ * transfer commits with two-phase commit and a same-ledger one with Narayana's one-phase optimisation.
+ */
+@ApplicationScoped
+public class XaTransferExecutor implements TransferExecutor {
+
+    private final Ledgers ledgers;
+
+    XaTransferExecutor(Ledgers ledgers) {
+        this.ledgers = ledgers;
+    }
+
+    @Override
+    @Transactional
+    public TransferView execute(TransferCommand command) {
+        Ledger debitLedger = ledgers.get(command.fromLedger());
+        Ledger creditLedger = ledgers.get(command.toLedger());
+        Account from = debitLedger.findAccount(command.from()).orElseThrow(() -> ProblemException.accountNotFound(command.from()));
+        Account to = creditLedger.findAccount(command.to()).orElseThrow(() -> ProblemException.accountNotFound(command.to()));
+        if (!from.currency.equals(to.currency)) {
+            throw new ProblemException(ProblemType.CURRENCY_MISMATCH,
+                    "Account " + from.id + " holds " + from.currency + " but account " + to.id + " holds " + to.currency);
+        }
+        String transferId = UUID.randomUUID().toString();
+        Instant now = InstantMicros.now();
+        command.idempotencyKey().ifPresent(key -> debitLedger.claimIdempotencyKey(idempotencyRecord(key, command, transferId, now)));
+
+        // Rows are locked in account-id order whatever the direction, so two opposing transfers queue up
+        // instead of each holding one row, in different databases, that the other waits for.
+        if (from.id.compareTo(to.id) < 0) {
+            debit(debitLedger, command);
+            credit(creditLedger, command);
+        } else {
+            credit(creditLedger, command);
+            debit(debitLedger, command);
+        }
+        JournalEntry debit = entry(transferId, from.id, to.id, JournalEntry.Direction.DEBIT, command, from.currency, now);
+        JournalEntry credit = entry(transferId, to.id, from.id, JournalEntry.Direction.CREDIT, command, from.currency, now);
+        debitLedger.record(debit);
+        creditLedger.record(credit);
+        return TransferView.of(List.of(debit, credit));
+    }
+
+    private static void debit(Ledger ledger, TransferCommand command) {
+        if (!ledger.debit(command.from(), command.amount())) {
+            throw new ProblemException(ProblemType.INSUFFICIENT_FUNDS,
+                    "Account " + command.from() + " does not hold " + command.amount().toPlainString());
+        }
+    }
+
+    private static void credit(Ledger ledger, TransferCommand command) {
+        if (!ledger.credit(command.to(), command.amount())) {
+            throw ProblemException.accountNotFound(command.to());
+        }
+    }
+
+    private static IdempotencyRecord idempotencyRecord(String key, TransferCommand command, String transferId, Instant now) {
+        IdempotencyRecord record = new IdempotencyRecord();
+        record.key = key;
+        record.requestHash = command.requestHash();
+        record.transferId = transferId;
+        record.createdAt = now;
+        return record;
+    }
+
+    private static JournalEntry entry(String transferId, String account, String counterparty, JournalEntry.Direction direction,
+            TransferCommand command, String currency, Instant now) {
+        JournalEntry entry = new JournalEntry();
+        entry.key = new JournalEntry.Key(transferId, account);
+        entry.counterpartyId = counterparty;
+        entry.direction = direction;
+        entry.amount = command.amount();
+        entry.currency = currency;
+        entry.createdAt = now;
+        return entry;
+    }
+}

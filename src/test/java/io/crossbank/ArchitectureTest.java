@@ -1,0 +1,29 @@
+package io.crossbank;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** Keeps the XA boundary and the data access where the README says they are. */
+@AnalyzeClasses(packages = "io.crossbank", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule onlyTheLedgerPackageTouchesJpa = noClasses()
+            .that().resideOutsideOfPackage("io.crossbank.ledger..")
+            .should().dependOnClassesThat().resideInAPackage("jakarta.persistence..");
+
+    @ArchTest
+    static final ArchRule ledgerKnowsNothingOfTheFeaturesAboveIt = noClasses()
+            .that().resideInAPackage("io.crossbank.ledger..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.crossbank.accounts..", "io.crossbank.transfers..");
+
+    @ArchTest
+    static final ArchRule onlyTheTransferExecutorHoldsATransaction = noClasses()
+            .that().resideInAPackage("io.crossbank.transfers..")
+            .and().doNotImplement(io.crossbank.transfers.TransferExecutor.class)
+            .should().dependOnClassesThat().haveFullyQualifiedName("jakarta.transaction.Transactional");
+}

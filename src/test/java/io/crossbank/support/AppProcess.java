@@ -1,0 +1,145 @@
+package io.crossbank.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The packaged application (target/quarkus-app/quarkus-run.jar) run as a child process, so that tests can
+ * start it against chosen databases and kill it for real.
+ */
+public final class AppProcess implements AutoCloseable {
+
+    private final String name;
+    private final Map<String, String> env;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    private AppProcess(String name, Map<String, String> env, int port) {
+        this.name = name;
+        this.env = env;
+        this.port = port;
+        this.log = Path.of("target", "app-logs", name + ".log");
+    }
+
+    /** An instance with its own node name and object store, on both ledgers' databases of this name. */
+    public static AppProcess onDatabase(String name, String database) {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_DATASOURCE_POSTGRES_JDBC_URL", Sql.postgresUrl(database));
+        env.put("QUARKUS_DATASOURCE_MYSQL_JDBC_URL", Sql.mysqlUrl(database));
+        env.put("QUARKUS_TRANSACTION_MANAGER_NODE_NAME", name);
+        env.put("QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DIRECTORY", Path.of("target", "object-stores", name).toAbsolutePath().toString());
+        return new AppProcess(name, env, freePort());
+    }
+
+    public AppProcess with(String key, String value) {
+        env.put(key, value);
+        return this;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public AppProcess start() {
+        String jar = System.getProperty("crossbank.app.jar", "target/quarkus-app/quarkus-run.jar");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", jar));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        try {
+            Files.createDirectories(log.getParent());
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name, e);
+        }
+        awaitReady(Duration.ofSeconds(90));
+        return this;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush; exactly what a crashed JVM leaves behind. */
+    public void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            waitForExit();
+        }
+    }
+
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            waitForExit();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void waitForExit() {
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before it was ready; see " + log);
+            }
+            try {
+                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(200);
+        }
+        kill();
+        throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
