@@ -60,7 +60,7 @@ public final class DatabaseFailures {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         int code = e.getErrorCode();
         if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
-                || isPoolExhausted(e)) {
+                || isPoolExhausted(e) || isEnlistmentFailure(e)) {
             return Optional.of(unavailable(failure));
         }
         if (state.equals("55P03") || state.equals("40P01") || state.equals("40001") || state.equals("57014")
@@ -80,6 +80,15 @@ public final class DatabaseFailures {
     private static boolean isPoolExhausted(SQLException e) {
         String message = e.getMessage();
         return message != null && message.contains("Acquisition timeout");
+    }
+
+    /*
+     * Agroal reports a failed XAResource.start() (Narayana saw XAER_RMFAIL: the server is gone) as a bare
+     * SQLException with neither SQLSTATE nor cause; only its message tells it apart.
+     */
+    private static boolean isEnlistmentFailure(SQLException e) {
+        String message = e.getMessage();
+        return message != null && message.contains("Unable to enlist connection");
     }
 
     private static ProblemException unavailable(Throwable failure) {
