@@ -6,6 +6,9 @@
 # server. Instead the build owns two throw-away instances, started from the installed server
 # binaries, on their own ports, which also lets the fault tests kill a database on purpose.
 #
+# Databases: crossbank (tests), crossbank_dev (dev mode); users crossbank (the app) and crossbank_admin
+# (superuser, for tests and operators).
+#
 # usage: xa-databases.sh start | stop | status | crash-postgres | crash-mysql | pid-postgres | pid-mysql
 #   start            start both (or reuse the running ones), then make sure users and databases exist
 #   stop             stop both cleanly
@@ -90,6 +93,7 @@ start_postgres() {
 SELECT 'CREATE ROLE $APP_USER LOGIN PASSWORD ''$APP_PASSWORD''' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$APP_USER')\gexec
 SELECT 'CREATE ROLE $ADMIN_USER LOGIN SUPERUSER PASSWORD ''$ADMIN_PASSWORD''' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$ADMIN_USER')\gexec
 SELECT 'CREATE DATABASE crossbank OWNER $APP_USER' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'crossbank')\gexec
+SELECT 'CREATE DATABASE crossbank_dev OWNER $APP_USER' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'crossbank_dev')\gexec
 SQL
     local mpt; mpt="$(psql_admin -d postgres -Atc 'show max_prepared_transactions')"
     [ "$mpt" -gt 0 ] || die "PostgreSQL on $PG_PORT has max_prepared_transactions=$mpt: XA cannot work"
@@ -125,6 +129,7 @@ start_mysql() {
     fi
     mysql_admin <<SQL
 CREATE DATABASE IF NOT EXISTS crossbank;
+CREATE DATABASE IF NOT EXISTS crossbank_dev;
 CREATE USER IF NOT EXISTS '$APP_USER'@'%' IDENTIFIED BY '$APP_PASSWORD';
 GRANT ALL PRIVILEGES ON crossbank.* TO '$APP_USER'@'%';
 GRANT ALL PRIVILEGES ON \`crossbank\_%\`.* TO '$APP_USER'@'%';
