@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SQL side of the benchmark, against the benchmark's own private databases (never the tests' ones).
+# Called by run.sh and by the load generator (stats and audit after every cell).
+#
+# usage: db.sh create | seed <accounts per ledger> <balance> | stats | audit | versions
+#   create    (re)create the empty databases crossbank_bench in both servers, owned by / granted to crossbank
+#   seed      empty the ledgers and insert accounts pg-bench-00001.. and my-bench-00001.. with that balance
+#   stats     counters read before and after each measured window, as key=value lines
+#   audit     invariants after a cell, as key=value lines
+#   versions  server versions and durability settings, as key=value lines
+set -euo pipefail
+
+PG_PORT="${CROSSBANK_PG_PORT:-35432}"
+MYSQL_PORT="${CROSSBANK_MYSQL_PORT:-33306}"
+DB="${CROSSBANK_BENCH_DB:-crossbank_bench}"
+PG_BIN="${CROSSBANK_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
+
+export PGPASSWORD=crossbank_admin
+pg() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -At -h 127.0.0.1 -p "$PG_PORT" -U crossbank_admin "$@"; }
+my() { mariadb --no-defaults -h127.0.0.1 -P"$MYSQL_PORT" -ucrossbank_admin -pcrossbank_admin -N -B "$@"; }
+
+case "${1:-}" in
+    create)
+        pg -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB OWNER crossbank"
+        my -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB; GRANT ALL PRIVILEGES ON $DB.* TO 'crossbank'@'%';"
+        ;;
+    seed)
+        n="${2:?accounts per ledger}"; balance="${3:?balance}"
+        pg -d "$DB" <<SQL
+TRUNCATE account, journal_entry, idempotency_key;
+INSERT INTO account (id, owner, currency, balance, created_at)
+    SELECT 'pg-bench-' || lpad(g::text, 5, '0'), 'bench', 'EUR', $balance, 0 FROM generate_series(1, $n) g;
+VACUUM ANALYZE account;
+SQL
+        { echo "SET FOREIGN_KEY_CHECKS = 0; TRUNCATE journal_entry; TRUNCATE idempotency_key; TRUNCATE account; SET FOREIGN_KEY_CHECKS = 1;"
+          echo "INSERT INTO account (id, owner, currency, balance, created_at) VALUES"
+          seq 1 "$n" | awk -v b="$balance" -v n="$n" '{ printf "(\x27my-bench-%05d\x27, \x27bench\x27, \x27EUR\x27, %s, 0)%s\n", $1, b, ($1 < n ? "," : ";") }'
+          echo "ANALYZE TABLE account;"
+        } | my "$DB" >/dev/null
+        ;;
+    stats)
+        pg -d "$DB" -F= -c "SELECT 'pg_wal_sync', wal_sync FROM pg_stat_wal" \
+            -c "SELECT 'pg_wal_bytes', wal_bytes FROM pg_stat_wal" \
+            -c "SELECT 'pg_xact_commit', xact_commit FROM pg_stat_database WHERE datname = current_database()"
+        my -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_os_log_fsyncs', 'Innodb_data_fsyncs', 'Com_commit', 'Com_xa_commit', 'Com_xa_prepare')" \
+            | awk '{ print "my_" tolower($1) "=" $2 }'
+        ;;
+    audit)
+        pg -d "$DB" -F= -c "SELECT 'pg_sum', coalesce(sum(balance), 0) FROM account" \
+            -c "SELECT 'pg_accounts', count(*) FROM account" \
+            -c "SELECT 'pg_negative', count(*) FROM account WHERE balance < 0" \
+            -c "SELECT 'pg_journal', count(*) FROM journal_entry" \
+            -c "SELECT 'pg_prepared', count(*) FROM pg_prepared_xacts"
+        my "$DB" -e "SELECT 'my_sum', coalesce(sum(balance), 0) FROM account;
+                     SELECT 'my_accounts', count(*) FROM account;
+                     SELECT 'my_negative', count(*) FROM account WHERE balance < 0;
+                     SELECT 'my_journal', count(*) FROM journal_entry;" | awk -F'\t' '{ print $1 "=" $2 }'
+        echo "my_prepared=$(my -e 'XA RECOVER' | wc -l)"
+        ;;
+    versions)
+        echo "postgres_version=$(pg -d postgres -c 'SHOW server_version')"
+        echo "postgres_settings=$(pg -d postgres -c "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) FROM pg_settings
+            WHERE name IN ('fsync', 'synchronous_commit', 'wal_sync_method', 'full_page_writes', 'max_prepared_transactions', 'shared_buffers', 'max_connections')")"
+        echo "mariadb_version=$(my -e 'SELECT VERSION()')"
+        echo "mariadb_settings=$(my -e "SELECT GROUP_CONCAT(CONCAT(LOWER(VARIABLE_NAME), '=', VARIABLE_VALUE) ORDER BY VARIABLE_NAME SEPARATOR ' ')
+            FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME IN ('INNODB_FLUSH_LOG_AT_TRX_COMMIT', 'SYNC_BINLOG', 'LOG_BIN',
+            'INNODB_FLUSH_METHOD', 'INNODB_BUFFER_POOL_SIZE', 'INNODB_DOUBLEWRITE', 'MAX_CONNECTIONS')")"
+        ;;
+    *) echo "usage: db.sh create | seed <n> <balance> | stats | audit | versions" >&2; exit 2 ;;
+esac

@@ -1,0 +1,79 @@
+package io.crossbank.bench;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import io.crossbank.transfers.TransferRequest;
+import io.crossbank.transfers.TransferView;
+
+/**
+ * Benchmark-only endpoints, each taking the body of POST /transfers and answering like it. Every one
+ * answers 404 unless {@code crossbank.bench.baseline.enabled=true}, which only src/bench/run.sh sets.
+ * Hidden from the OpenAPI document: they are not part of the API.
+ */
+@Path("/bench")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class BenchResource {
+
+    private final BenchSwitch benchSwitch;
+    private final LocalTransfers local;
+    private final XaJdbcTransfers xaJdbc;
+    private final BigDecimal maxAmount;
+
+    BenchResource(BenchSwitch benchSwitch, LocalTransfers local, XaJdbcTransfers xaJdbc,
+            @ConfigProperty(name = "crossbank.transfers.max-amount") BigDecimal maxAmount) {
+        this.benchSwitch = benchSwitch;
+        this.local = local;
+        this.xaJdbc = xaJdbc;
+        this.maxAmount = maxAmount;
+    }
+
+    /** The baseline: the transfer's SQL as independent local commits, no coordinator (see {@link LocalTransfers}). */
+    @POST
+    @Path("/baseline-transfers")
+    @Operation(hidden = true)
+    public Response baseline(@NotNull(message = "is required: a JSON object") @Valid TransferRequest request) throws SQLException {
+        benchSwitch.requireEnabled();
+        return created(local.execute(BenchTransfer.of(request, maxAmount)));
+    }
+
+    /** Diagnostic: the baseline's JDBC in one XA transaction (see {@link XaJdbcTransfers}). */
+    @POST
+    @Path("/xa-jdbc-transfers")
+    @Operation(hidden = true)
+    public Response xaJdbc(@NotNull(message = "is required: a JSON object") @Valid TransferRequest request) throws SQLException {
+        benchSwitch.requireEnabled();
+        return created(xaJdbc.execute(BenchTransfer.of(request, maxAmount)));
+    }
+
+    /** Diagnostic: HTTP, JSON and validation only, no database; the ceiling of any transfer endpoint here. */
+    @POST
+    @Path("/echo-transfers")
+    @Operation(hidden = true)
+    public Response echo(@NotNull(message = "is required: a JSON object") @Valid TransferRequest request) {
+        benchSwitch.requireEnabled();
+        BenchTransfer transfer = BenchTransfer.of(request, maxAmount);
+        return created(TransferSql.view(transfer, UUID.randomUUID().toString(), "EUR", Instant.now().truncatedTo(ChronoUnit.MICROS)));
+    }
+
+    private static Response created(TransferView transfer) {
+        return Response.created(URI.create("/transfers/" + transfer.id())).entity(transfer).build();
+    }
+}

@@ -1,0 +1,116 @@
+package io.crossbank.bench;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import io.crossbank.ledger.Amounts;
+import io.crossbank.ledger.LedgerName;
+import io.crossbank.problems.ProblemException;
+import io.crossbank.problems.ProblemType;
+import io.crossbank.transfers.TransferView;
+
+/**
+ * The statements of one transfer, in plain JDBC, in the order {@code XaTransferExecutor} issues them
+ * through Hibernate: select both accounts, conditional debit and credit in account-id order, one
+ * journal row on each side. Who begins and ends the transaction(s) is the caller's business.
+ */
+final class TransferSql {
+
+    private static final String SELECT_ACCOUNT = "SELECT id, owner, currency, balance, created_at FROM account WHERE id = ?";
+    private static final String DEBIT = "UPDATE account SET balance = balance - ? WHERE id = ? AND balance >= ?";
+    private static final String CREDIT = "UPDATE account SET balance = balance + ? WHERE id = ?";
+    private static final String JOURNAL = "INSERT INTO journal_entry "
+            + "(transfer_id, account_id, counterparty_id, direction, amount, currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+    private TransferSql() {
+    }
+
+    /** Applies the transfer on the debit ledger's and the credit ledger's connection (the same one for a same-ledger transfer). */
+    static TransferView apply(BenchTransfer transfer, Connection debitSide, Connection creditSide) throws SQLException {
+        String fromCurrency = currencyOf(debitSide, transfer.from());
+        String toCurrency = currencyOf(creditSide, transfer.to());
+        if (!fromCurrency.equals(toCurrency)) {
+            throw new ProblemException(ProblemType.CURRENCY_MISMATCH, "Account " + transfer.from() + " holds " + fromCurrency
+                    + " but account " + transfer.to() + " holds " + toCurrency);
+        }
+        String transferId = UUID.randomUUID().toString();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        if (transfer.from().compareTo(transfer.to()) < 0) {
+            debit(debitSide, transfer);
+            credit(creditSide, transfer);
+        } else {
+            credit(creditSide, transfer);
+            debit(debitSide, transfer);
+        }
+        journal(debitSide, transferId, transfer.from(), transfer.to(), "DEBIT", transfer.amount(), fromCurrency, now);
+        journal(creditSide, transferId, transfer.to(), transfer.from(), "CREDIT", transfer.amount(), fromCurrency, now);
+        return view(transfer, transferId, fromCurrency, now);
+    }
+
+    /** What POST /transfers answers, so both paths serialise the same JSON. */
+    static TransferView view(BenchTransfer transfer, String transferId, String currency, Instant now) {
+        return new TransferView(transferId, transfer.from(), transfer.to(), Amounts.format(transfer.amount()), currency,
+                TransferView.COMMITTED, now, List.of(
+                        new TransferView.Entry(ledger(transfer.to()), transfer.to(), "CREDIT"),
+                        new TransferView.Entry(ledger(transfer.from()), transfer.from(), "DEBIT")));
+    }
+
+    private static String ledger(String accountId) {
+        return LedgerName.ofAccountId(accountId).map(LedgerName::apiName).orElseThrow();
+    }
+
+    private static String currencyOf(Connection connection, String accountId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(SELECT_ACCOUNT)) {
+            select.setString(1, accountId);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    throw ProblemException.accountNotFound(accountId);
+                }
+                return row.getString("currency");
+            }
+        }
+    }
+
+    private static void debit(Connection connection, BenchTransfer transfer) throws SQLException {
+        try (PreparedStatement debit = connection.prepareStatement(DEBIT)) {
+            debit.setBigDecimal(1, transfer.amount());
+            debit.setString(2, transfer.from());
+            debit.setBigDecimal(3, transfer.amount());
+            if (debit.executeUpdate() != 1) {
+                throw new ProblemException(ProblemType.INSUFFICIENT_FUNDS,
+                        "Account " + transfer.from() + " does not hold " + transfer.amount().toPlainString());
+            }
+        }
+    }
+
+    private static void credit(Connection connection, BenchTransfer transfer) throws SQLException {
+        try (PreparedStatement credit = connection.prepareStatement(CREDIT)) {
+            credit.setBigDecimal(1, transfer.amount());
+            credit.setString(2, transfer.to());
+            if (credit.executeUpdate() != 1) {
+                throw ProblemException.accountNotFound(transfer.to());
+            }
+        }
+    }
+
+    private static void journal(Connection connection, String transferId, String account, String counterparty, String direction,
+            BigDecimal amount, String currency, Instant now) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(JOURNAL)) {
+            insert.setString(1, transferId);
+            insert.setString(2, account);
+            insert.setString(3, counterparty);
+            insert.setString(4, direction);
+            insert.setBigDecimal(5, amount);
+            insert.setString(6, currency);
+            insert.setLong(7, ChronoUnit.MICROS.between(Instant.EPOCH, now));
+            insert.executeUpdate();
+        }
+    }
+}

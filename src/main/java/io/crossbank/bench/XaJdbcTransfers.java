@@ -1,0 +1,48 @@
+package io.crossbank.bench;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.agroal.api.AgroalDataSource;
+import io.crossbank.ledger.LedgerName;
+import io.crossbank.transfers.TransferView;
+
+import io.quarkus.agroal.DataSource;
+
+/**
+ * Diagnostic only: the baseline's plain-JDBC statements inside one JTA transaction over the product's XA
+ * datasources. Next to the product path (same XA, through Hibernate) and the baseline (same JDBC, no
+ * coordinator) it splits the gap into what the ORM costs and what two-phase commit costs.
+ */
+@ApplicationScoped
+public class XaJdbcTransfers {
+
+    private final AgroalDataSource postgres;
+    private final AgroalDataSource mysql;
+
+    XaJdbcTransfers(@DataSource("postgres") AgroalDataSource postgres, @DataSource("mysql") AgroalDataSource mysql) {
+        this.postgres = postgres;
+        this.mysql = mysql;
+    }
+
+    @Transactional
+    TransferView execute(BenchTransfer transfer) throws SQLException {
+        // Inside a JTA transaction each getConnection() enlists that database's XA branch; Narayana commits
+        // with 2PC when there are two, one-phase when there is one.
+        try (Connection debitSide = source(transfer.fromLedger()).getConnection()) {
+            if (!transfer.crossLedger()) {
+                return TransferSql.apply(transfer, debitSide, debitSide);
+            }
+            try (Connection creditSide = source(transfer.toLedger()).getConnection()) {
+                return TransferSql.apply(transfer, debitSide, creditSide);
+            }
+        }
+    }
+
+    private AgroalDataSource source(LedgerName ledger) {
+        return ledger == LedgerName.POSTGRES ? postgres : mysql;
+    }
+}
