@@ -24,6 +24,7 @@ public final class AppProcess implements AutoCloseable {
     private final Map<String, String> env;
     private final int port;
     private final Path log;
+    private final List<String> jvmArgs = new ArrayList<>();
     private Process process;
 
     private AppProcess(String name, Map<String, String> env, int port) {
@@ -48,6 +49,82 @@ public final class AppProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs the app with the Byteman agent and one rule file from src/test/resources/byteman: the way fault
+     * tests halt or pause the real JVM at an exact point of two-phase commit.
+     */
+    public AppProcess withByteman(String rules) {
+        Path script = Path.of("src", "test", "resources", "byteman", rules + ".btm").toAbsolutePath();
+        if (!Files.exists(script)) {
+            throw new IllegalArgumentException("no rule file " + script);
+        }
+        jvmArgs.add("-javaagent:" + BytemanAgent.jar() + "=script:" + script);
+        return this;
+    }
+
+    /** The directory of this instance's Narayana object store. */
+    public Path objectStore() {
+        return Path.of(env.get("QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DIRECTORY"));
+    }
+
+    public String nodeName() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Waits for the process to end on its own (a halt in a Byteman rule, say). */
+    public void awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + " did not exit within " + timeout + "; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the app's log contains this text (e.g. a Byteman rule's marker line). */
+    public void awaitLog(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (logText().contains(text)) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new AssertionError("'" + text + "' did not appear in " + log + " within " + timeout);
+    }
+
+    public String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends a POSIX signal (STOP, CONT) to the JVM. */
+    public void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
     public int port() {
         return port;
     }
@@ -58,13 +135,18 @@ public final class AppProcess implements AutoCloseable {
 
     public AppProcess start() {
         String jar = System.getProperty("crossbank.app.jar", "target/quarkus-app/quarkus-run.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                // an agent may touch java.util.logging before Quarkus installs its log manager
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", jar));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         try {
             Files.createDirectories(log.getParent());
+            Files.writeString(log, "=== start " + java.time.Instant.now() + " " + command + System.lineSeparator(),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             process = builder.start();
         } catch (IOException e) {

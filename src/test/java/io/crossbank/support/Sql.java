@@ -102,7 +102,11 @@ public final class Sql {
 
     /** Journal rows touching this account, in its own ledger. */
     public static int journalRowsOfAccount(String accountId) {
-        try (Connection c = ledgerOf(accountId, DATABASE);
+        return journalRowsOfAccount(accountId, DATABASE);
+    }
+
+    public static int journalRowsOfAccount(String accountId, String database) {
+        try (Connection c = ledgerOf(accountId, database);
                 PreparedStatement s = c.prepareStatement("SELECT count(*) FROM journal_entry WHERE account_id = ?")) {
             s.setString(1, accountId);
             try (ResultSet rs = s.executeQuery()) {
@@ -138,8 +142,108 @@ public final class Sql {
         return branches;
     }
 
+    /**
+     * Prepared branches written by one Narayana node, in this PostgreSQL database and in MariaDB. Narayana
+     * puts the node name into every global transaction id, which is how the branches are recognised.
+     */
+    public static List<String> preparedBranchesOf(String nodeName, String database) {
+        byte[] node = nodeName.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<String> branches = new ArrayList<>();
+        try (Connection c = postgres(database); PreparedStatement s = c.prepareStatement(
+                "SELECT gid FROM pg_prepared_xacts WHERE database = ?")) {
+            s.setString(1, database);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String[] parts = rs.getString(1).split("_");
+                    if (parts.length == 3 && contains(java.util.Base64.getDecoder().decode(parts[1]), node)) {
+                        branches.add("postgres " + rs.getString(1));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        try (Connection c = mysql(DATABASE); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
+            while (rs.next()) {
+                byte[] data = rs.getBytes("data");
+                byte[] gtrid = java.util.Arrays.copyOf(data, rs.getInt("gtrid_length"));
+                if (contains(gtrid, node)) {
+                    branches.add("mysql " + java.util.HexFormat.of().formatHex(data));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return branches;
+    }
+
+    public static long countPrepared(List<String> branches, String ledger) {
+        return branches.stream().filter(b -> b.startsWith(ledger + " ")).count();
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Rolls back prepared branches a previous, interrupted run may have left: in this PostgreSQL database, and
+     * every one in the (private, test-only) MariaDB server.
+     */
+    public static void rollBackLeftoverBranches(String database) {
+        try (Connection c = postgres("postgres"); PreparedStatement s = c.prepareStatement(
+                "SELECT 1 FROM pg_database WHERE datname = ?")) {
+            s.setString(1, database);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        try (Connection c = postgres(database); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT gid FROM pg_prepared_xacts WHERE database = current_database()")) {
+            List<String> gids = new ArrayList<>();
+            while (rs.next()) {
+                gids.add(rs.getString(1));
+            }
+            for (String gid : gids) {
+                s.execute("ROLLBACK PREPARED '" + gid + "'");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        try (Connection c = mysql(DATABASE); Statement s = c.createStatement()) {
+            List<String> xids = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("XA RECOVER")) {
+                while (rs.next()) {
+                    byte[] data = rs.getBytes("data");
+                    int gtridLength = rs.getInt("gtrid_length");
+                    java.util.HexFormat hex = java.util.HexFormat.of();
+                    xids.add("X'" + hex.formatHex(data, 0, gtridLength) + "',X'" + hex.formatHex(data, gtridLength, data.length)
+                            + "'," + rs.getLong("formatID"));
+                }
+            }
+            for (String xid : xids) {
+                s.execute("XA ROLLBACK " + xid);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Drops and recreates an empty database of that name in both servers, owned by the app user. */
     public static void recreateEmptyDatabases(String database) {
+        rollBackLeftoverBranches(database);
         try (Connection c = postgres("postgres"); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             s.execute("CREATE DATABASE " + database + " OWNER crossbank");

@@ -1,0 +1,58 @@
+package io.crossbank.recovery;
+
+import java.util.List;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.Config;
+
+import com.arjuna.ats.internal.jta.recovery.arjunacore.XARecoveryModule;
+import com.mysql.cj.jdbc.MysqlXADataSource;
+
+import org.postgresql.xa.PGXADataSource;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Names the ledgers' XA resources for Narayana, at enlistment and in every recovery pass, before any
+ * transfer runs. Both ledgers are registered whether or not a request has used them yet.
+ */
+@ApplicationScoped
+public class LedgerRecoveryRegistration {
+
+    private List<LedgerRecoveryHelper> helpers = List.of();
+
+    void register(@Observes @Priority(1) StartupEvent event, Config config) {
+        XARecoveryModule module = XARecoveryModule.getRegisteredXARecoveryModule();
+        if (module == null) {
+            Log.warn("Transaction recovery is disabled: in-doubt branches will not be resolved after a crash");
+            return;
+        }
+        PGXADataSource postgres = new PGXADataSource();
+        postgres.setURL(config.getValue("quarkus.datasource.postgres.jdbc.url", String.class));
+        postgres.setUser(config.getValue("quarkus.datasource.postgres.username", String.class));
+        postgres.setPassword(config.getOptionalValue("quarkus.datasource.postgres.password", String.class).orElse(null));
+        MysqlXADataSource mysql = new MysqlXADataSource();
+        mysql.setURL(config.getValue("quarkus.datasource.mysql.jdbc.url", String.class));
+        mysql.setUser(config.getValue("quarkus.datasource.mysql.username", String.class));
+        mysql.setPassword(config.getOptionalValue("quarkus.datasource.mysql.password", String.class).orElse(null));
+        helpers = List.of(new LedgerRecoveryHelper(LedgerXaResourceNames.POSTGRES, postgres),
+                new LedgerRecoveryHelper(LedgerXaResourceNames.MYSQL, mysql));
+        helpers.forEach(module::addXAResourceRecoveryHelper);
+        Log.infof("Recovery registered for %s and %s", LedgerXaResourceNames.POSTGRES, LedgerXaResourceNames.MYSQL);
+    }
+
+    void unregister(@Observes ShutdownEvent event) {
+        XARecoveryModule module = XARecoveryModule.getRegisteredXARecoveryModule();
+        for (LedgerRecoveryHelper helper : helpers) {
+            if (module != null) {
+                module.removeXAResourceRecoveryHelper(helper);
+            }
+            helper.close();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.crossbank.recovery;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.arjuna.ats.arjuna.common.recoveryPropertyManager;
+import com.arjuna.ats.internal.jta.recovery.arjunacore.RecoveryXids;
+import com.arjuna.ats.jta.common.jtaPropertyManager;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Applies {@link RecoverySettings} to Narayana. Quarkus 3.33 has no configuration keys for them, and its
+ * recovery manager is already running when application code first runs; Narayana however reads the
+ * period and back-off from its environment bean before every wait, and the orphan safety interval through
+ * {@link RecoveryXids#setSafetyIntervalMillis(int)}, so setting them here, first thing at startup, takes
+ * effect from the first recovery pass on.
+ */
+@ApplicationScoped
+public class RecoveryPace {
+
+    void apply(@Observes @Priority(1) StartupEvent event, RecoverySettings settings) {
+        var recovery = recoveryPropertyManager.getRecoveryEnvironmentBean();
+        recovery.setPeriodicRecoveryPeriod(seconds(settings.period().toMillis()));
+        recovery.setRecoveryBackoffPeriod(seconds(settings.backoff().toMillis()));
+        int safetyMillis = (int) settings.orphanSafetyInterval().toMillis();
+        jtaPropertyManager.getJTAEnvironmentBean().setOrphanSafetyInterval(safetyMillis);
+        RecoveryXids.setSafetyIntervalMillis(safetyMillis);
+        Log.infof("Recovery pace: a pass every %ss, %ss between its phases, orphans presumed aborted after %sms",
+                recovery.getPeriodicRecoveryPeriod(), recovery.getRecoveryBackoffPeriod(), safetyMillis);
+    }
+
+    /** Narayana counts both in whole seconds; anything shorter than a second rounds up to one. */
+    private static int seconds(long millis) {
+        return (int) Math.max(1, (millis + 999) / 1000);
+    }
+}

@@ -1,0 +1,86 @@
+package io.crossbank.recovery;
+
+import static io.crossbank.support.Api.openAccount;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.crossbank.support.AppProcess;
+import io.crossbank.support.Faults;
+import io.crossbank.support.Sql;
+import io.restassured.RestAssured;
+
+/**
+ * The coordinator JVM really dies (Runtime.halt from a Byteman rule) at each point of two-phase commit;
+ * a restart of the same node must bring both databases to the one right outcome.
+ */
+class CoordinatorCrashIT {
+
+    private static final String DATABASE = "crossbank_it_crash";
+    private AppProcess app;
+
+    @BeforeAll
+    static void emptyDatabases() {
+        Sql.recreateEmptyDatabases(DATABASE);
+    }
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.kill();
+        }
+        RestAssured.reset();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            // crash point,       prepared in postgres / mysql after the crash, outcome after restart
+            "crash-before-decision, 1, 1, rolled back",
+            "crash-after-decision,  1, 1, committed",
+            "crash-between-commits, 0, 1, committed",
+            "crash-after-commits,   0, 0, committed" })
+    void restartResolvesEveryBranch(String crashPoint, int preparedInPostgres, int preparedInMysql, String outcome) throws Exception {
+        String node = crashPoint;
+        app = AppProcess.onDatabase(node, DATABASE);
+        Faults.deleteObjectStore(app.objectStore());
+        app.withByteman(crashPoint).start();
+        RestAssured.port = app.port();
+        String from = openAccount("postgres", "100.00");
+        String to = openAccount("mysql", "0.00");
+
+        CompletableFuture<Integer> answer = Faults.transferInBackground(app.port(), from, to, "10.00");
+        app.awaitExit(Duration.ofSeconds(30));
+
+        assertThat(answer.get(10, TimeUnit.SECONDS)).as("the client gets no answer from a dead JVM").isEqualTo(-1);
+        assertThat(app.logText()).contains("CRASHPOINT " + crashPoint);
+        List<String> prepared = Sql.preparedBranchesOf(node, DATABASE);
+        assertThat(Sql.countPrepared(prepared, "postgres")).as("postgres branches prepared after the crash: %s", prepared)
+                .isEqualTo(preparedInPostgres);
+        assertThat(Sql.countPrepared(prepared, "mysql")).as("mysql branches prepared after the crash: %s", prepared)
+                .isEqualTo(preparedInMysql);
+
+        app = AppProcess.onDatabase(node, DATABASE);
+        long restart = System.nanoTime();
+        app.start();
+        AppProcess restarted = app;
+        Faults.awaitTrue("recovery of " + node, Duration.ofSeconds(60), () -> Faults.clean(restarted, DATABASE));
+        Duration toClean = Duration.ofNanos(System.nanoTime() - restart);
+        Faults.recordTime("JVM killed: " + crashPoint + " (" + outcome + ")", toClean);
+
+        boolean committed = outcome.equals("committed");
+        assertThat(Sql.balance(from, DATABASE)).as("postgres account").isEqualByComparingTo(committed ? "90.00" : "100.00");
+        assertThat(Sql.balance(to, DATABASE)).as("mysql account").isEqualByComparingTo(committed ? "10.00" : "0.00");
+        assertThat(Sql.journalRowsOfAccount(from, DATABASE) + Sql.journalRowsOfAccount(to, DATABASE))
+                .as("journal rows of the transfer").isEqualTo(committed ? 2 : 0);
+        Faults.assertInvariants(DATABASE, app, new BigDecimal("100.00"), List.of(from, to), List.of());
+    }
+}
