@@ -26,6 +26,7 @@ public final class AppProcess implements AutoCloseable {
     private final Path log;
     private final List<String> jvmArgs = new ArrayList<>();
     private Process process;
+    private long logStart;
 
     private AppProcess(String name, Map<String, String> env, int port) {
         this.name = name;
@@ -103,9 +104,15 @@ public final class AppProcess implements AutoCloseable {
         throw new AssertionError("'" + text + "' did not appear in " + log + " within " + timeout);
     }
 
+    /** What this run of the process has logged so far (the file keeps earlier runs of the same node). */
     public String logText() {
         try {
-            return Files.exists(log) ? Files.readString(log) : "";
+            if (!Files.exists(log)) {
+                return "";
+            }
+            byte[] bytes = Files.readAllBytes(log);
+            return new String(bytes, (int) Math.min(logStart, bytes.length), (int) Math.max(0, bytes.length - logStart),
+                    java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -145,6 +152,7 @@ public final class AppProcess implements AutoCloseable {
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         try {
             Files.createDirectories(log.getParent());
+            logStart = Files.exists(log) ? Files.size(log) : 0;
             Files.writeString(log, "=== start " + java.time.Instant.now() + " " + command + System.lineSeparator(),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

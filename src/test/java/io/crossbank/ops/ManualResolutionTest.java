@@ -1,0 +1,77 @@
+package io.crossbank.ops;
+
+import static io.crossbank.ops.InDoubtApiTest.asOps;
+import static io.crossbank.ops.InDoubtApiTest.listed;
+import static io.crossbank.support.Api.assertProblem;
+import static io.crossbank.support.Api.openAccount;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+import org.junit.jupiter.api.Test;
+
+import com.arjuna.ats.arjuna.common.Uid;
+
+import io.crossbank.support.Sql;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+/**
+ * Committing and rolling back by hand what no recovery here will decide. The profile lets a branch be decided
+ * after one second in doubt instead of two minutes.
+ */
+@QuarkusTest
+@TestProfile(ShortMaxAgeProfile.class)
+class ManualResolutionTest {
+
+    @Test
+    void rollbackAndCommitResolveForeignBranchesAndAreAuditedWithThePrincipal() throws Exception {
+        BranchXid xid = RealBranches.ofNode(RealBranches.FOREIGN_NODE, new Uid());
+        String postgresAccount = openAccount("postgres", "10.00");
+        String mysqlAccount = openAccount("mysql", "10.00");
+        try (RealBranches branches = new RealBranches()) {
+            branches.preparePostgres(xid, postgresAccount);
+            branches.prepareMysql(xid, mysqlAccount);
+            assertThat(listed("mysql", xid)).as("MySQL's branch, first seen now").isNotNull();
+            Thread.sleep(1_500);
+
+            Response rolledBack = asOps().post("/ops/in-doubt/postgres/" + xid.id() + "/rollback?dryRun=false");
+            Response committed = asOps().post("/ops/in-doubt/mysql/" + xid.id() + "/commit?dryRun=false");
+
+            rolledBack.then().statusCode(200);
+            committed.then().statusCode(200);
+            assertThat(rolledBack.<String>path("outcome")).isEqualTo("ROLLED_BACK");
+            assertThat(committed.<String>path("outcome")).isEqualTo("COMMITTED");
+            assertThat(RealBranches.isPrepared("postgres", xid)).as("PostgreSQL branch rolled back").isFalse();
+            assertThat(RealBranches.isPrepared("mysql", xid)).as("MySQL branch committed").isFalse();
+            assertThat(Sql.balance(postgresAccount)).as("the rolled back credit in PostgreSQL is undone").isEqualByComparingTo("10.00");
+            assertThat(Sql.balance(mysqlAccount)).as("the committed credit in MySQL is applied").isEqualByComparingTo("11.00");
+            assertThat(OpsAuditRows.of("postgres", xid.id()))
+                    .containsExactly("ops ROLLBACK dryRun=false ROLLED_BACK FOREIGN_NODE node=crossbank-test");
+            assertThat(OpsAuditRows.of("mysql", xid.id()))
+                    .containsExactly("ops COMMIT dryRun=false COMMITTED FOREIGN_NODE node=crossbank-test");
+
+            assertProblem(asOps().post("/ops/in-doubt/mysql/" + xid.id() + "/commit?dryRun=false"), 404, "in-doubt-branch-not-found");
+            assertThat(OpsAuditRows.of("mysql", xid.id())).last().asString().contains("NOT_FOUND");
+        }
+    }
+
+    @Test
+    void aGidNoXaDriverWroteCanBeRolledBackByHand() throws Exception {
+        String gid = "typed by hand " + new Uid().stringForm() + " it's";
+        String id = "gid-" + HexFormat.of().formatHex(gid.getBytes(StandardCharsets.UTF_8));
+        try (RealBranches branches = new RealBranches()) {
+            branches.preparePostgres(gid, openAccount("postgres", "10.00"));
+            Thread.sleep(1_500);
+
+            Response rolledBack = asOps().post("/ops/in-doubt/postgres/" + id + "/rollback?dryRun=false");
+
+            rolledBack.then().statusCode(200);
+            assertThat(rolledBack.<String>path("statement")).isEqualTo("ROLLBACK PREPARED '" + gid.replace("'", "''") + "'");
+            assertThat(RealBranches.isPreparedInPostgres(gid)).isFalse();
+            assertThat(OpsAuditRows.of("postgres", id)).containsExactly("ops ROLLBACK dryRun=false ROLLED_BACK FOREIGN_FORMAT node=crossbank-test");
+        }
+    }
+}

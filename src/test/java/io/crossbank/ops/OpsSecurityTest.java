@@ -1,0 +1,46 @@
+package io.crossbank.ops;
+
+import static io.crossbank.support.Api.assertProblem;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+/** Every /ops endpoint is for the role "ops" alone. */
+@QuarkusTest
+class OpsSecurityTest {
+
+    private static final String SOME_BRANCH = "131077-00-00";
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({ "GET, /ops/in-doubt", "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit",
+            "POST, /ops/in-doubt/mysql/" + SOME_BRANCH + "/rollback?dryRun=false" })
+    void withoutCredentialsTheAnswerIs401WithABasicChallenge(String method, String path) {
+        Response response = call(given(), method, path);
+        assertProblem(response, 401, "authentication-required");
+        assertThat(response.header("WWW-Authenticate")).startsWith("Basic");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({ "GET, /ops/in-doubt", "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit",
+            "POST, /ops/in-doubt/mysql/" + SOME_BRANCH + "/rollback?dryRun=false" })
+    void aUserWithoutTheOpsRoleGets403(String method, String path) {
+        assertProblem(call(given().auth().preemptive().basic("viewer", "viewer"), method, path), 403, "forbidden");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({ "GET, /ops/in-doubt", "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit" })
+    void aWrongPasswordGets401(String method, String path) {
+        Response response = call(given().auth().preemptive().basic("ops", "not-the-password"), method, path);
+        assertThat(response.statusCode()).isEqualTo(401);
+    }
+
+    private static Response call(RequestSpecification request, String method, String path) {
+        return method.equals("GET") ? request.get(path) : request.post(path);
+    }
+}

@@ -1,0 +1,17 @@
+package io.crossbank.ops;
+
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/**
+ * A branch counts as stuck after one second instead of two minutes, and the cached scan is renewed every
+ * second, so the readiness check can be seen going DOWN and back UP within a few seconds.
+ */
+public class ShortMaxAgeProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("crossbank.in-doubt.max-age", "1s", "crossbank.in-doubt.scan-interval", "1s");
+    }
+}

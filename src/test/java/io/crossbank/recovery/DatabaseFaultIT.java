@@ -1,0 +1,186 @@
+package io.crossbank.recovery;
+
+import static io.crossbank.support.Api.openAccount;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.crossbank.support.AppProcess;
+import io.crossbank.support.Faults;
+import io.crossbank.support.Sql;
+import io.crossbank.support.XaDatabases;
+import io.restassured.RestAssured;
+
+/**
+ * Real database faults between prepare and commit (a Byteman rule holds the coordinator there for 8 s):
+ * servers killed with SIGKILL, sessions cut, a server down during prepare or during commit.
+ */
+class DatabaseFaultIT {
+
+    private static final String DATABASE = "crossbank_it_dbfault";
+    private AppProcess app;
+    private String from;
+    private String to;
+
+    @BeforeAll
+    static void emptyDatabases() {
+        Sql.recreateEmptyDatabases(DATABASE);
+    }
+
+    @AfterEach
+    void stop() {
+        XaDatabases.start();
+        if (app != null) {
+            app.kill();
+        }
+        RestAssured.reset();
+    }
+
+    private CompletableFuture<Integer> transferPausedAt(String node, String rule) {
+        app = AppProcess.onDatabase(node, DATABASE);
+        Faults.deleteObjectStore(app.objectStore());
+        app.withByteman(rule).with("QUARKUS_LOG_CATEGORY__COM_ARJUNA__LEVEL", System.getProperty("crossbank.it.arjuna-log", "INFO")).start();
+        RestAssured.port = app.port();
+        from = openAccount("postgres", "100.00");
+        to = openAccount("mysql", "0.00");
+        CompletableFuture<Integer> answer = Faults.transferInBackground(app.port(), from, to, "10.00");
+        app.awaitLog("CRASHPOINT " + rule, Duration.ofSeconds(30));
+        return answer;
+    }
+
+    private void assertBothPrepared() {
+        List<String> prepared = Sql.preparedBranchesOf(app.nodeName(), DATABASE);
+        assertThat(Sql.countPrepared(prepared, "postgres")).as("postgres branch prepared: %s", prepared).isEqualTo(1);
+        assertThat(Sql.countPrepared(prepared, "mysql")).as("mysql branch prepared: %s", prepared).isEqualTo(1);
+    }
+
+    private void assertCommittedEverywhere(String fault, long faultNanos) {
+        Duration toClean = Faults.awaitTrue("resolution after " + fault, Duration.ofSeconds(60), () -> Faults.clean(app, DATABASE));
+        Faults.recordTime(fault, Duration.ofNanos(System.nanoTime() - faultNanos).minus(Duration.ZERO));
+        assertThat(toClean).isNotNull();
+        assertThat(Sql.balance(from, DATABASE)).as("postgres account").isEqualByComparingTo("90.00");
+        assertThat(Sql.balance(to, DATABASE)).as("mysql account").isEqualByComparingTo("10.00");
+        assertThat(Sql.journalRowsOfAccount(from, DATABASE)).as("postgres journal").isEqualTo(1);
+        assertThat(Sql.journalRowsOfAccount(to, DATABASE)).as("mysql journal").isEqualTo(1);
+        Faults.assertInvariants(DATABASE, app, new BigDecimal("100.00"), List.of(from, to), List.of());
+    }
+
+    @Test
+    void postgresKilledAfterPrepareKeepsItsBranchAndIsCommittedWhenBack() throws Exception {
+        CompletableFuture<Integer> answer = transferPausedAt("dbkill-postgres", "pause-before-commit");
+        assertBothPrepared();
+
+        XaDatabases.crashPostgres();
+        long restart = System.nanoTime();
+        XaDatabases.start();
+        assertThat(Sql.countPrepared(Sql.preparedBranchesOf(app.nodeName(), DATABASE), "postgres"))
+                .as("the prepared branch survives PostgreSQL's crash and restart").isEqualTo(1);
+
+        assertThat(answer.get(60, TimeUnit.SECONDS)).as("the decision was commit: the client is told so").isEqualTo(201);
+        assertCommittedEverywhere("PostgreSQL killed after prepare (restart of PostgreSQL to clean)", restart);
+    }
+
+    @Test
+    void mysqlKilledAfterPrepareKeepsItsBranchAndIsCommittedWhenBack() throws Exception {
+        CompletableFuture<Integer> answer = transferPausedAt("dbkill-mysql", "pause-before-commit");
+        assertBothPrepared();
+
+        XaDatabases.crashMysql();
+        long restart = System.nanoTime();
+        XaDatabases.start();
+        assertThat(Sql.countPrepared(Sql.preparedBranchesOf(app.nodeName(), DATABASE), "mysql"))
+                .as("the prepared branch survives MariaDB's crash and restart").isEqualTo(1);
+
+        assertThat(answer.get(60, TimeUnit.SECONDS)).as("the decision was commit: the client is told so").isEqualTo(201);
+        assertCommittedEverywhere("MariaDB killed after prepare (restart of MariaDB to clean)", restart);
+    }
+
+    @Test
+    void postgresSessionTerminatedAfterPrepareIsCommitted() throws Exception {
+        CompletableFuture<Integer> answer = transferPausedAt("session-postgres", "pause-before-commit");
+        assertBothPrepared();
+
+        long cut = System.nanoTime();
+        try (Connection c = Sql.postgres(DATABASE); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'crossbank' AND datname = '"
+                    + DATABASE + "'");
+        }
+
+        assertThat(answer.get(60, TimeUnit.SECONDS)).as("the decision was commit: the client is told so").isEqualTo(201);
+        assertCommittedEverywhere("PostgreSQL sessions terminated after prepare", cut);
+    }
+
+    @Test
+    void mysqlConnectionKilledAfterPrepareIsCommitted() throws Exception {
+        CompletableFuture<Integer> answer = transferPausedAt("session-mysql", "pause-before-commit");
+        assertBothPrepared();
+
+        long cut = System.nanoTime();
+        killMysqlConnectionsOf("crossbank", DATABASE);
+
+        assertThat(answer.get(60, TimeUnit.SECONDS)).as("the decision was commit: the client is told so").isEqualTo(201);
+        assertCommittedEverywhere("MariaDB connections killed after prepare", cut);
+    }
+
+    @Test
+    void mysqlUnreachableDuringPrepareRollsBackWith503() throws Exception {
+        CompletableFuture<Integer> answer = transferPausedAt("down-at-prepare", "pause-before-prepare");
+
+        XaDatabases.crashMysql();
+        int status = answer.get(60, TimeUnit.SECONDS);
+        long back = System.nanoTime();
+        XaDatabases.start();
+
+        assertThat(status).as("the client hears the transfer failed").isEqualTo(503);
+        Faults.awaitTrue("clean state after the failed prepare", Duration.ofSeconds(60), () -> Faults.clean(app, DATABASE));
+        Faults.recordTime("MariaDB unreachable during prepare (rolled back; restart of MariaDB to clean)",
+                Duration.ofNanos(System.nanoTime() - back));
+        assertThat(Sql.balance(from, DATABASE)).isEqualByComparingTo("100.00");
+        assertThat(Sql.balance(to, DATABASE)).isEqualByComparingTo("0.00");
+        assertThat(Sql.journalRowsOfAccount(from, DATABASE) + Sql.journalRowsOfAccount(to, DATABASE)).isZero();
+        Faults.assertInvariants(DATABASE, app, new BigDecimal("100.00"), List.of(from, to), List.of());
+    }
+
+    @Test
+    void mysqlUnreachableDuringCommitIsNotReportedAsFailedAndCompletesWhenBack() throws Exception {
+        CompletableFuture<Integer> answer = transferPausedAt("down-at-commit", "pause-before-commit");
+        assertBothPrepared();
+
+        XaDatabases.crashMysql();
+        int status = answer.get(60, TimeUnit.SECONDS);
+        assertThat(status).as("the decision was commit: the transfer is not reported as failed").isEqualTo(201);
+        assertThat(Sql.balance(from, DATABASE)).as("postgres side committed while MariaDB is down").isEqualByComparingTo("90.00");
+
+        long back = System.nanoTime();
+        XaDatabases.start();
+        assertCommittedEverywhere("MariaDB unreachable during commit (restart of MariaDB to clean)", back);
+    }
+
+    static void killMysqlConnectionsOf(String user, String database) throws SQLException {
+        try (Connection c = Sql.mysql(Sql.DATABASE); Statement s = c.createStatement()) {
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT id FROM information_schema.processlist WHERE user = '" + user
+                    + "' AND db = '" + database + "'")) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            for (long id : ids) {
+                s.execute("KILL CONNECTION " + id);
+            }
+        }
+    }
+}
