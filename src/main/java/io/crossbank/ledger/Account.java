@@ -9,6 +9,9 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
 /** An account row; the same mapping serves both ledgers (one persistence unit each). */
 @Entity
 @Table(name = "account")
@@ -20,6 +23,8 @@ public class Account {
 
     @Column(nullable = false, length = 200)
     public String owner;
+
+    @JdbcTypeCode(SqlTypes.CHAR)
 
     @Column(nullable = false, length = 3)
     public String currency;

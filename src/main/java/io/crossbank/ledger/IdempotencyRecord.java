@@ -8,6 +8,9 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
 /** An Idempotency-Key, written in the same XA transaction as the transfer it names. */
 @Entity
 @Table(name = "idempotency_key")
@@ -18,8 +21,11 @@ public class IdempotencyRecord {
     public String key;
 
     /** SHA-256 of the request, so a reuse of the key with another body is detected. */
+    @JdbcTypeCode(SqlTypes.CHAR)
     @Column(name = "request_hash", nullable = false, length = 64)
     public String requestHash;
+
+    @JdbcTypeCode(SqlTypes.CHAR)
 
     @Column(name = "transfer_id", nullable = false, length = 36)
     public String transferId;

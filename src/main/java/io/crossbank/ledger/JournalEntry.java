@@ -14,6 +14,9 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
 /** One ledger's side of a transfer: the debit or the credit of one of its accounts. */
 @Entity
 @Table(name = "journal_entry")
@@ -25,6 +28,7 @@ public class JournalEntry {
 
     @Embeddable
     public static class Key implements Serializable {
+        @JdbcTypeCode(SqlTypes.CHAR)
         @Column(name = "transfer_id", length = 36)
         public String transferId;
 
@@ -62,6 +66,8 @@ public class JournalEntry {
 
     @Column(nullable = false, precision = 19, scale = 2)
     public BigDecimal amount;
+
+    @JdbcTypeCode(SqlTypes.CHAR)
 
     @Column(nullable = false, length = 3)
     public String currency;

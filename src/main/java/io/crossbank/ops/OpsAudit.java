@@ -1,0 +1,80 @@
+package io.crossbank.ops;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.OptionalLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.arjuna.ats.arjuna.coordinator.TxControl;
+
+import io.crossbank.ledger.InstantMicros;
+import io.crossbank.ledger.LedgerName;
+import io.quarkus.logging.Log;
+
+/**
+ * Who tried to resolve which in-doubt branch by hand, when, how and with which outcome: a row in the
+ * {@code ops_audit} table of the ledger holding the branch, and a log line (the record of last resort when
+ * that database cannot take the row).
+ */
+@ApplicationScoped
+public class OpsAudit {
+
+    public enum Action {
+        COMMIT, ROLLBACK
+    }
+
+    public enum Outcome {
+        DRY_RUN, COMMITTED, ROLLED_BACK, REFUSED, NOT_FOUND, FAILED
+    }
+
+    /** @param classification null when the branch was not found */
+    public record Entry(Instant at, String principal, LedgerName ledger, String branchId, Action action, boolean dryRun,
+            Classification classification, Outcome outcome, String detail) {
+    }
+
+    private static final int MAX_DETAIL = 1000;
+
+    private final PreparedBranchScanner databases;
+
+    OpsAudit(PreparedBranchScanner databases) {
+        this.databases = databases;
+    }
+
+    /** Logs and stores the entry; returns the row's id, empty if the row could not be written. */
+    public OptionalLong record(Entry entry) {
+        Log.infof("ops audit: %s %s%s branch %s of ledger %s (%s): %s - %s", entry.principal(), entry.action(),
+                entry.dryRun() ? " (dry run)" : "", entry.branchId(), entry.ledger(), entry.classification(), entry.outcome(),
+                entry.detail());
+        try (Connection c = databases.dataSource(entry.ledger()).getConnection();
+                PreparedStatement s = c.prepareStatement("INSERT INTO ops_audit (created_at, principal, node, action, dry_run,"
+                        + " branch_id, classification, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        Statement.RETURN_GENERATED_KEYS)) {
+            s.setLong(1, new InstantMicros().convertToDatabaseColumn(entry.at()));
+            s.setString(2, entry.principal());
+            s.setString(3, TxControl.getXANodeName());
+            s.setString(4, entry.action().name());
+            s.setBoolean(5, entry.dryRun());
+            s.setString(6, entry.branchId());
+            if (entry.classification() == null) {
+                s.setNull(7, Types.VARCHAR);
+            } else {
+                s.setString(7, entry.classification().name());
+            }
+            s.setString(8, entry.outcome().name());
+            s.setString(9, entry.detail().length() <= MAX_DETAIL ? entry.detail() : entry.detail().substring(0, MAX_DETAIL));
+            s.executeUpdate();
+            try (ResultSet keys = s.getGeneratedKeys()) {
+                return keys.next() ? OptionalLong.of(keys.getLong(1)) : OptionalLong.empty();
+            }
+        } catch (SQLException e) {
+            Log.errorf(e, "ops audit row NOT written to ledger %s for the entry logged above", entry.ledger());
+            return OptionalLong.empty();
+        }
+    }
+}

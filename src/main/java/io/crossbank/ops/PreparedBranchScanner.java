@@ -1,0 +1,98 @@
+package io.crossbank.ops;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.crossbank.ledger.LedgerName;
+
+/**
+ * Lists the prepared branches of each ledger through the application's own datasources. Outside a JTA
+ * transaction their connections are plain autocommit connections, which is what both XA RECOVER and
+ * COMMIT PREPARED need.
+ */
+@ApplicationScoped
+public class PreparedBranchScanner {
+
+    private final DataSource postgres;
+    private final DataSource mysql;
+    /** MySQL keeps no prepare time, so age is counted from the first scan that saw a branch. */
+    private final Map<String, Instant> mysqlFirstSeen = new ConcurrentHashMap<>();
+
+    PreparedBranchScanner(@io.quarkus.agroal.DataSource("postgres") DataSource postgres,
+            @io.quarkus.agroal.DataSource("mysql") DataSource mysql) {
+        this.postgres = postgres;
+        this.mysql = mysql;
+    }
+
+    public DataSource dataSource(LedgerName ledger) {
+        return ledger == LedgerName.POSTGRES ? postgres : mysql;
+    }
+
+    public List<PreparedBranch> scan(LedgerName ledger) throws SQLException {
+        return ledger == LedgerName.POSTGRES ? scanPostgres() : scanMysql();
+    }
+
+    /*
+     * Only this database's branches: COMMIT PREPARED must run in the database that prepared it, and pgjdbc's
+     * own recover() filters the same way. The age is computed by the server, so clock skew does not matter.
+     */
+    private List<PreparedBranch> scanPostgres() throws SQLException {
+        List<PreparedBranch> branches = new ArrayList<>();
+        try (Connection c = postgres.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT gid, owner, EXTRACT(EPOCH FROM clock_timestamp() - prepared) AS age"
+                        + " FROM pg_prepared_xacts WHERE database = current_database() ORDER BY prepared")) {
+            Instant now = Instant.now();
+            while (rs.next()) {
+                String gid = rs.getString("gid");
+                Instant since = now.minusNanos((long) (rs.getDouble("age") * 1_000_000_000L));
+                branches.add(new PreparedBranch(LedgerName.POSTGRES, BranchXid.fromPostgresGid(gid), Optional.of(gid),
+                        Optional.ofNullable(rs.getString("owner")), since, PreparedBranch.Since.PREPARED));
+            }
+        }
+        return branches;
+    }
+
+    /*
+     * XA RECOVER is the portable form (MySQL 8 and MariaDB alike): data holds gtrid then bqual, read as bytes.
+     * It is server-wide: branches of other databases on the same server are listed too.
+     */
+    private List<PreparedBranch> scanMysql() throws SQLException {
+        List<BranchXid> xids = new ArrayList<>();
+        try (Connection c = mysql.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
+            while (rs.next()) {
+                int gtridLength = rs.getInt("gtrid_length");
+                int bqualLength = rs.getInt("bqual_length");
+                byte[] data = rs.getBytes("data");
+                if (data == null || data.length < gtridLength + bqualLength) {
+                    continue;
+                }
+                xids.add(new BranchXid(rs.getInt("formatID"), Arrays.copyOfRange(data, 0, gtridLength),
+                        Arrays.copyOfRange(data, gtridLength, gtridLength + bqualLength)));
+            }
+        }
+        return withFirstSeen(xids);
+    }
+
+    private synchronized List<PreparedBranch> withFirstSeen(List<BranchXid> xids) {
+        Instant now = Instant.now();
+        mysqlFirstSeen.keySet().retainAll(xids.stream().map(BranchXid::id).collect(Collectors.toSet()));
+        return xids.stream()
+                .map(xid -> new PreparedBranch(LedgerName.MYSQL, Optional.of(xid), Optional.empty(), Optional.empty(),
+                        mysqlFirstSeen.computeIfAbsent(xid.id(), id -> now), PreparedBranch.Since.FIRST_SEEN_BY_THIS_INSTANCE))
+                .toList();
+    }
+}

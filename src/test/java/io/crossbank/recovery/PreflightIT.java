@@ -1,0 +1,40 @@
+package io.crossbank.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.crossbank.support.AppProcess;
+import io.crossbank.support.Sql;
+
+/** The packaged app refuses to start on a setup where two-phase commit could not be trusted, and says why. */
+class PreflightIT {
+
+    private static final String DATABASE = "crossbank_it_preflight";
+
+    @BeforeAll
+    static void emptyDatabases() {
+        Sql.recreateEmptyDatabases(DATABASE);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "QUARKUS_TRANSACTION_MANAGER_NODE_NAME, quarkus, set quarkus.transaction-manager.node-name",
+            "QUARKUS_TRANSACTION_MANAGER_NODE_NAME, a-node-name-longer-than-28-bytes, at most 28 bytes",
+            "QUARKUS_DATASOURCE_POSTGRES_JDBC_MAX_SIZE, 500, set max_prepared_transactions",
+            "QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DIRECTORY, /proc/crossbank-store, writable directory" })
+    void startupStopsWithAMessageNamingTheFix(String variable, String value, String fix) {
+        AppProcess app = AppProcess.onDatabase("preflight", DATABASE).with(variable, value);
+        try {
+            assertThatThrownBy(app::start).hasMessageContaining("exited");
+            assertThat(app.logText()).contains("XA preflight failed").contains(fix);
+        } finally {
+            app.kill();
+        }
+    }
+}
