@@ -79,7 +79,8 @@ public final class DatabaseFailures {
 
     private static boolean isPoolExhausted(SQLException e) {
         String message = e.getMessage();
-        return message != null && message.contains("Acquisition timeout");
+        // Agroal: "Sorry, acquisition timeout!"
+        return message != null && message.toLowerCase(java.util.Locale.ROOT).contains("acquisition timeout");
     }
 
     /*

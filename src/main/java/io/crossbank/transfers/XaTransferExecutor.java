@@ -34,8 +34,18 @@ public class XaTransferExecutor implements TransferExecutor {
     public TransferView execute(TransferCommand command) {
         Ledger debitLedger = ledgers.get(command.fromLedger());
         Ledger creditLedger = ledgers.get(command.toLedger());
-        Account from = debitLedger.findAccount(command.from()).orElseThrow(() -> ProblemException.accountNotFound(command.from()));
-        Account to = creditLedger.findAccount(command.to()).orElseThrow(() -> ProblemException.accountNotFound(command.to()));
+        // The first statement on a ledger takes a connection from its pool. Taking them in one fixed ledger
+        // order (postgres, then mysql) keeps two opposing transfers from each holding one pool's last
+        // connection while waiting for the other's.
+        Account from;
+        Account to;
+        if (command.fromLedger().compareTo(command.toLedger()) <= 0) {
+            from = find(debitLedger, command.from());
+            to = find(creditLedger, command.to());
+        } else {
+            to = find(creditLedger, command.to());
+            from = find(debitLedger, command.from());
+        }
         if (!from.currency.equals(to.currency)) {
             throw new ProblemException(ProblemType.CURRENCY_MISMATCH,
                     "Account " + from.id + " holds " + from.currency + " but account " + to.id + " holds " + to.currency);
@@ -58,6 +68,10 @@ public class XaTransferExecutor implements TransferExecutor {
         debitLedger.record(debit);
         creditLedger.record(credit);
         return TransferView.of(List.of(debit, credit));
+    }
+
+    private static Account find(Ledger ledger, String accountId) {
+        return ledger.findAccount(accountId).orElseThrow(() -> ProblemException.accountNotFound(accountId));
     }
 
     private static void debit(Ledger ledger, TransferCommand command) {

@@ -1,0 +1,199 @@
+package io.crossbank.benchload;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * A closed loop: c virtual clients, each sending its next request when the previous one has answered
+ * (so there is no coordinated omission to correct: the offered load is whatever the service sustains).
+ * Only requests that both start and end inside the measured window are recorded.
+ */
+final class ClosedLoop {
+
+    /** What one mode sends: the endpoint and whether both accounts sit in different ledgers. */
+    enum Mode {
+        XA("xa", "/transfers", true, "cross-ledger transfer in one XA transaction (the product path)"),
+        BASELINE("baseline", "/bench/baseline-transfers", true, "the same SQL as two independent local commits, no coordinator"),
+        SAME_LEDGER("same-ledger", "/transfers", false, "both accounts in one database: the product path, one-phase commit"),
+        PLAIN_LOCAL("plain-local", "/bench/baseline-transfers", false, "the same SQL as one plain local transaction"),
+        XA_JDBC("xa-jdbc", "/bench/xa-jdbc-transfers", true, "diagnostic: the baseline's JDBC in one XA transaction (no ORM)"),
+        ECHO("echo", "/bench/echo-transfers", true, "diagnostic: HTTP, JSON and validation only, no database");
+
+        final String label;
+        final String path;
+        final boolean cross;
+        final String description;
+
+        Mode(String label, String path, boolean cross, String description) {
+            this.label = label;
+            this.path = path;
+            this.cross = cross;
+            this.description = description;
+        }
+
+        static Mode of(String label) {
+            for (Mode m : values()) {
+                if (m.label.equals(label)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("unknown mode " + label);
+        }
+    }
+
+    /** The outcome of one window. */
+    static final class Result {
+        final Histogram ok = histogram();
+        final Map<String, Long> byStatus = new TreeMap<>();
+        long measuredNanos;
+
+        long okCount() {
+            return ok.getTotalCount();
+        }
+
+        void add(Result other) {
+            ok.add(other.ok);
+            other.byStatus.forEach((k, v) -> byStatus.merge(k, v, Long::sum));
+            measuredNanos += other.measuredNanos;
+        }
+
+        void subtract(Result other) {
+            ok.subtract(other.ok);
+            other.byStatus.forEach((k, v) -> byStatus.merge(k, -v, Long::sum));
+            byStatus.values().removeIf(v -> v == 0);
+            measuredNanos -= other.measuredNanos;
+        }
+    }
+
+    /** Called by the driver at the two edges of the measured window. */
+    interface Edge {
+        void at(boolean start);
+    }
+
+    private final HttpClient client;
+    private final String baseUrl;
+    private final int accounts;
+
+    ClosedLoop(String baseUrl, int accounts) {
+        this.baseUrl = baseUrl;
+        this.accounts = accounts;
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    Result run(Mode mode, int concurrency, int accountPool, double warmupSeconds, double measureSeconds, Edge edge)
+            throws InterruptedException {
+        int pool = Math.min(accountPool, accounts);
+        URI uri = URI.create(baseUrl + mode.path);
+        Window window = new Window();
+        List<Client> clients = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            Client c = new Client(mode, uri, pool, window);
+            clients.add(c);
+            c.thread.start();
+        }
+        sleep(warmupSeconds);
+        edge.at(true);
+        window.start = System.nanoTime();
+        sleep(measureSeconds);
+        window.end = System.nanoTime();
+        edge.at(false);
+        window.stop = true;
+        Result result = new Result();
+        for (Client c : clients) {
+            c.thread.join(TimeUnit.SECONDS.toMillis(60));
+            result.add(c.result);
+        }
+        result.measuredNanos = window.end - window.start;
+        return result;
+    }
+
+    private static void sleep(double seconds) throws InterruptedException {
+        Thread.sleep((long) (seconds * 1000));
+    }
+
+    static Histogram histogram() {
+        return new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
+    }
+
+    private static final class Window {
+        volatile long start = Long.MAX_VALUE;
+        volatile long end = Long.MAX_VALUE;
+        volatile boolean stop;
+    }
+
+    private final class Client {
+        final Thread thread;
+        final Result result = new Result();
+
+        Client(Mode mode, URI uri, int pool, Window window) {
+            this.thread = new Thread(() -> loop(mode, uri, pool, window), "client");
+            thread.setDaemon(true);
+        }
+
+        private void loop(Mode mode, URI uri, int pool, Window window) {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            while (!window.stop) {
+                HttpRequest request = HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body(mode, pool, random)))
+                        .build();
+                long t0 = System.nanoTime();
+                String outcome;
+                try {
+                    HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                    outcome = String.valueOf(response.statusCode());
+                } catch (java.io.IOException e) {
+                    outcome = e.getClass().getSimpleName();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long t1 = System.nanoTime();
+                if (t0 >= window.start && t1 <= window.end) {
+                    result.byStatus.merge(outcome, 1L, Long::sum);
+                    if (outcome.startsWith("2")) {
+                        result.ok.recordValue(Math.max(1, (t1 - t0) / 1000));
+                    }
+                }
+            }
+        }
+    }
+
+    /** A random transfer of 0.01 to 9.99 EUR between two distinct accounts of the pool. */
+    private static String body(Mode mode, int pool, ThreadLocalRandom random) {
+        String first = random.nextBoolean() ? "pg-bench-" : "my-bench-";
+        String from;
+        String to;
+        if (mode.cross) {
+            String second = first.equals("pg-bench-") ? "my-bench-" : "pg-bench-";
+            from = first + id(1 + random.nextInt(pool));
+            to = second + id(1 + random.nextInt(pool));
+        } else {
+            int a = 1 + random.nextInt(pool);
+            int b = 1 + random.nextInt(pool - 1);
+            if (b >= a) {
+                b++;
+            }
+            from = first + id(a);
+            to = first + id(b);
+        }
+        int cents = 1 + random.nextInt(999);
+        return "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":\"" + (cents / 100) + "." + String.format("%02d", cents % 100)
+                + "\"}";
+    }
+
+    private static String id(int n) {
+        return String.format("%05d", n);
+    }
+}

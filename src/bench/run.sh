@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# Benchmark of XA transfers against two local commits (issue #4), one command:
+#
+#   bash src/bench/run.sh            # full sweep (c = 1, 8, 32, 64 and a hot spot at 32), about 12 minutes
+#   bash src/bench/run.sh --quick    # smoke test: c = 1 and 8, short windows, under 2 minutes after the build
+#
+# It builds the app into a copy of the working tree (or takes --jar), starts its OWN private PostgreSQL and
+# MariaDB on ports 35432 / 33306 (never the tests' 25432 / 23306), creates crossbank_bench in both, starts the
+# packaged jar with the benchmark-only baseline switched on, seeds 10,000 accounts per ledger and drives
+# closed-loop sweeps with src/bench/java (java.net.http + HdrHistogram). Report: target/bench/{summary.md,
+# results.json,plot.svg}. Options (all optional):
+#   --quick                  short windows, c=1 and 8, no pg_test_fsync
+#   --jar PATH               benchmark this quarkus-run.jar instead of building one
+#   --build-dir DIR          where the working tree is copied and built (default /tmp/crossbank-bench-build)
+#   --out DIR                report directory (default target/bench)
+#   --label TEXT             name of the run in the report
+#   --plan SPEC              e.g. "8=xa,baseline;32=xa,baseline;32h=xa,baseline" (h: hot spot)
+#   --warmup S --measure S   seconds per window (each cell has two windows: A B ... B A)
+#   --global-warmup S        unrecorded warm-up before the first cell
+#   --app-opts "..."         extra JVM system properties for the app, e.g. a tuning lever:
+#                            "-Dquarkus.datasource.postgres.jdbc.max-size=8 -Dquarkus.datasource.mysql.jdbc.max-size=8"
+#   --jvm-opts "..."         JVM options of the app (default -Xmx512m, as the packaged-jar tests use)
+#   --pg-url-params P --mysql-url-params P   appended to the ledgers' JDBC URLs (e.g. cachePrepStmts=true)
+#   --work-dir DIR           scratch space outside target/ (app log, object store, compiled load generator);
+#                            default /tmp/crossbank-bench-work, copied (without the object store) to <out>/run at the end
+#   --keep-db                leave the benchmark's databases running afterwards
+#   --no-wait                do not wait for a running test suite to finish before starting
+#   --yield-budget S         during the sweep, wait at most S seconds in all for test suites (surefire/failsafe) before a
+#                            window, and measure a window again if one ran during it (default 900)
+#   --fsync-test / --no-fsync-test   run pg_test_fsync first (default: full run yes, --quick no)
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+OUT="$REPO/target/bench"
+BUILD_DIR="${CROSSBANK_BENCH_BUILD_DIR:-${TMPDIR:-/tmp}/crossbank-bench-build}"
+WORK="${CROSSBANK_BENCH_WORK_DIR:-${TMPDIR:-/tmp}/crossbank-bench-work}"
+JAR=""
+QUICK=0
+LABEL=""
+PLAN=""
+WARMUP=""
+MEASURE=""
+GLOBAL_WARMUP=""
+APP_OPTS=""
+JVM_OPTS="-Xmx512m"
+PG_URL_PARAMS=""
+MYSQL_URL_PARAMS=""
+KEEP_DB=0
+YIELD_BUDGET=900
+WAIT=1
+FSYNC_TEST=""
+ACCOUNTS=10000
+HOT_ACCOUNTS=5
+BALANCE=1000000.00
+export CROSSBANK_PG_PORT="${CROSSBANK_BENCH_PG_PORT:-35432}"
+export CROSSBANK_MYSQL_PORT="${CROSSBANK_BENCH_MYSQL_PORT:-33306}"
+APP_PORT="${CROSSBANK_BENCH_APP_PORT:-38080}"
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) QUICK=1 ;;
+        --jar) JAR="$2"; shift ;;
+        --build-dir) BUILD_DIR="$2"; shift ;;
+        --work-dir) WORK="$2"; shift ;;
+        --out) OUT="$2"; shift ;;
+        --label) LABEL="$2"; shift ;;
+        --plan) PLAN="$2"; shift ;;
+        --warmup) WARMUP="$2"; shift ;;
+        --measure) MEASURE="$2"; shift ;;
+        --global-warmup) GLOBAL_WARMUP="$2"; shift ;;
+        --app-opts) APP_OPTS="$2"; shift ;;
+        --jvm-opts) JVM_OPTS="$2"; shift ;;
+        --pg-url-params) PG_URL_PARAMS="$2"; shift ;;
+        --mysql-url-params) MYSQL_URL_PARAMS="$2"; shift ;;
+        --keep-db) KEEP_DB=1 ;;
+        --no-wait) WAIT=0 ;;
+        --yield-budget) YIELD_BUDGET="$2"; shift ;;
+        --fsync-test) FSYNC_TEST=1 ;;
+        --no-fsync-test) FSYNC_TEST=0 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
+        *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+MAIN="xa,baseline,same-ledger,plain-local"
+DIAG="xa-jdbc,echo"
+if [ "$QUICK" = 1 ]; then
+    : "${PLAN:=1=$MAIN;8=$MAIN}" "${WARMUP:=1}" "${MEASURE:=4}" "${GLOBAL_WARMUP:=8}" "${FSYNC_TEST:=0}" "${LABEL:=quick}"
+else
+    : "${PLAN:=1=$MAIN;8=$MAIN,$DIAG;32=$MAIN,$DIAG;64=$MAIN;32h=$MAIN}" "${WARMUP:=3}" "${MEASURE:=8}" "${GLOBAL_WARMUP:=30}"
+    : "${FSYNC_TEST:=1}" "${LABEL:=full}"
+fi
+
+log() { echo "[bench $(date +%H:%M:%S)] $*"; }
+die() { echo "[bench] ERROR: $*" >&2; exit 1; }
+DBSH=(bash "$REPO/src/bench/db.sh")
+XADB=(bash "$REPO/src/build/xa-databases.sh")
+APP_PID=""
+
+cleanup() {
+    if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
+        kill "$APP_PID" 2>/dev/null || true
+        for _ in $(seq 1 200); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$APP_PID" 2>/dev/null || true
+    fi
+    if [ "$KEEP_DB" = 0 ]; then "${XADB[@]}" stop >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+# 1. Do not measure on top of a running test suite (nor distort it): wait for it, up to 10 minutes.
+if [ "$WAIT" = 1 ]; then
+    for i in $(seq 1 11); do
+        busy="$(pgrep -af 'surefire|failsafe' | grep -v pgrep || true)"
+        [ -z "$busy" ] && break
+        [ "$i" = 11 ] && { log "test suite still running after 10 minutes; measuring anyway (noted in the report)"; break; }
+        log "a test suite is running; waiting 60 s ($i/10):"; echo "$busy" | cut -c1-150
+        sleep 60
+    done
+fi
+OTHER_JARS="$(pgrep -af '^java .*quarkus-run.jar|/java .*quarkus-run.jar' | cut -c1-150 | tr '\n' ';' || true)"
+[ -n "$OTHER_JARS" ] && log "note: other Quarkus apps are running (recorded in the report): $OTHER_JARS"
+
+# 2. The app: a packaged jar, built from a copy of the working tree so a concurrent build of target/ is not disturbed.
+if [ -z "$JAR" ]; then
+    log "building the app in $BUILD_DIR"
+    mkdir -p "$BUILD_DIR"
+    rsync -a --delete --exclude target --exclude .git "$REPO/" "$BUILD_DIR/"
+    (cd "$BUILD_DIR" && ./mvnw -q package -DskipTests -Dcrossbank.db.skip=true)
+    JAR="$BUILD_DIR/target/quarkus-app/quarkus-run.jar"
+fi
+[ -f "$JAR" ] || die "no jar at $JAR"
+JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"
+
+# 3. The load generator, compiled into the work directory: target/ may be cleaned by a concurrent build.
+rm -rf "$WORK"; mkdir -p "$WORK/lib" "$OUT"
+HDR="$WORK/lib/HdrHistogram-2.2.2.jar"
+if [ ! -f "$OUT/lib/HdrHistogram-2.2.2.jar" ]; then
+    log "fetching HdrHistogram 2.2.2"
+    (cd "$REPO" && ./mvnw -q dependency:copy -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2 -DoutputDirectory="$OUT/lib" -Dcrossbank.db.skip=true)
+fi
+cp "$OUT/lib/HdrHistogram-2.2.2.jar" "$HDR"
+javac --release 17 -d "$WORK/classes" -cp "$HDR" $(find "$REPO/src/bench/java" -name '*.java')
+
+# 4. Private databases for the benchmark only.
+"${XADB[@]}" start
+"${DBSH[@]}" create
+PG_PID="$("${XADB[@]}" pid-postgres)"
+DB_DIR="${CROSSBANK_DB_DIR:-${TMPDIR:-/tmp}/crossbank-db-$CROSSBANK_PG_PORT-$CROSSBANK_MYSQL_PORT}"
+MY_PID="$("${XADB[@]}" pid-mysql)"
+
+# 5. Environment.
+ENV_FILE="$WORK/environment.properties"
+{
+    echo "cores=$(nproc)"
+    echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+    echo "memory_mb=$(free -m | awk '/Mem:/ { print $2 }')"
+    echo "kernel=$(uname -r)"
+    echo "java=$(java -version 2>&1 | head -1)"
+    echo "quarkus=$(sed -n 's:.*<quarkus.platform.version>\(.*\)</quarkus.platform.version>.*:\1:p' "$REPO/pom.xml")"
+    echo "jar=$JAR"
+    echo "git_head=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "filesystem=$(df -T "$DB_DIR" | awk 'NR==2 { print $2 " on " $1 }')"
+    echo "loadavg_at_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "other_quarkus_apps_at_start=${OTHER_JARS:-none}"
+    "${DBSH[@]}" versions
+} >"$ENV_FILE"
+if [ "$FSYNC_TEST" = 1 ]; then
+    log "pg_test_fsync (2 s per method) on the databases' filesystem"
+    PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+    FSYNC_FILE="$DB_DIR/pg_test_fsync.tmp"
+    "$PG_BIN/pg_test_fsync" -s 2 -f "$FSYNC_FILE" >"$WORK/pg_test_fsync.txt" 2>&1 || true
+    rm -f "$FSYNC_FILE"
+    echo "pg_test_fsync_fdatasync=$(awk '/one 8kB write/ { f = 1 } f && $1 == "fdatasync" { print $2; exit }' "$WORK/pg_test_fsync.txt")" >>"$ENV_FILE"
+else
+    echo "pg_test_fsync_fdatasync=not run (--quick)" >>"$ENV_FILE"
+fi
+
+# 6. The app, packaged, on the benchmark's databases, with the benchmark-only endpoints switched on.
+OBJECT_STORE="$WORK/object-store"
+rm -rf "$OBJECT_STORE"
+pg_url="jdbc:postgresql://127.0.0.1:$CROSSBANK_PG_PORT/crossbank_bench${PG_URL_PARAMS:+?$PG_URL_PARAMS}"
+my_url="jdbc:mysql://127.0.0.1:$CROSSBANK_MYSQL_PORT/crossbank_bench${MYSQL_URL_PARAMS:+?$MYSQL_URL_PARAMS}"
+log "starting $JAR on port $APP_PORT ${APP_OPTS:+with $APP_OPTS}"
+start_ns="$(date +%s%N)"
+# shellcheck disable=SC2086 # options are word lists on purpose
+env QUARKUS_DATASOURCE_POSTGRES_JDBC_URL="$pg_url" QUARKUS_DATASOURCE_MYSQL_JDBC_URL="$my_url" \
+    QUARKUS_TRANSACTION_MANAGER_NODE_NAME=crossbank-bench QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DIRECTORY="$OBJECT_STORE" \
+    QUARKUS_HTTP_PORT="$APP_PORT" CROSSBANK_BENCH_BASELINE_ENABLED=true \
+    java $JVM_OPTS $APP_OPTS -jar "$JAR" >"$WORK/app.log" 2>&1 &
+APP_PID=$!
+ready=0
+for _ in $(seq 1 1800); do
+    kill -0 "$APP_PID" 2>/dev/null || { tail -30 "$WORK/app.log" >&2; die "the app exited before it was ready"; }
+    if curl -sf -o /dev/null "http://127.0.0.1:$APP_PORT/q/health/ready"; then ready=1; break; fi
+    sleep 0.05
+done
+[ "$ready" = 1 ] || die "the app was not ready within 90 s; see $WORK/app.log"
+ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+rss_kb="$(awk '/VmRSS/ { print $2 }' "/proc/$APP_PID/status")"
+log "ready after $ready_ms ms, RSS $((rss_kb / 1024)) MiB"
+code="$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$APP_PORT/bench/echo-transfers")"
+[ "$code" = 400 ] || die "the benchmark endpoints are not switched on (POST /bench/echo-transfers answered $code)"
+STARTUP_FILE="$WORK/startup.properties"
+{
+    echo "readyMs=$ready_ms"
+    echo "quarkusStartedSeconds=$(sed -n 's/.*started in \([0-9.]*\)s.*/\1/p' "$WORK/app.log" | head -1)"
+    echo "rssAfterStartKb=$rss_kb"
+    echo "jvmOptions=$JVM_OPTS $APP_OPTS"
+} >"$STARTUP_FILE"
+
+# 7. Seed and sweep.
+log "seeding $ACCOUNTS accounts per ledger"
+"${DBSH[@]}" seed "$ACCOUNTS" "$BALANCE"
+log "sweep: $PLAN (warm-up $WARMUP s + measured $MEASURE s per window, two windows per cell)"
+java -Xmx256m -Dclk.tck="$(getconf CLK_TCK)" -cp "$WORK/classes:$HDR" io.crossbank.benchload.Sweep \
+    url="http://127.0.0.1:$APP_PORT" plan="$PLAN" warmup="$WARMUP" measure="$MEASURE" globalWarmup="$GLOBAL_WARMUP" \
+    accounts="$ACCOUNTS" hotAccounts="$HOT_ACCOUNTS" balance="$BALANCE" appPid="$APP_PID" pgPid="$PG_PID" myPid="$MY_PID" \
+    db="$REPO/src/bench/db.sh" out="$OUT" label="$LABEL" objectStore="$OBJECT_STORE" env="$ENV_FILE" startup="$STARTUP_FILE" \
+    yieldBudget="$YIELD_BUDGET" appOpts="$APP_OPTS${PG_URL_PARAMS:+ pg:$PG_URL_PARAMS}${MYSQL_URL_PARAMS:+ mysql:$MYSQL_URL_PARAMS}"
+grep -E 'WARN|ERROR' "$WORK/app.log" | grep -v 'Retry-After' | head -5 >&2 || true
+mkdir -p "$OUT/run" && cp "$WORK"/*.log "$WORK"/*.properties "$WORK"/*.txt "$OUT/run/" 2>/dev/null || true
+log "report: $OUT/summary.md, $OUT/results.json, $OUT/plot.svg"
