@@ -6,10 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
+import io.crossbank.ledger.InstantMicros;
 import io.crossbank.ledger.Amounts;
 import io.crossbank.ledger.LedgerName;
 import io.crossbank.problems.ProblemException;
@@ -41,7 +41,7 @@ final class TransferSql {
                     + " but account " + transfer.to() + " holds " + toCurrency);
         }
         String transferId = UUID.randomUUID().toString();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = InstantMicros.now();
         if (transfer.from().compareTo(transfer.to()) < 0) {
             debit(debitSide, transfer);
             credit(creditSide, transfer);
@@ -109,7 +109,7 @@ final class TransferSql {
             insert.setString(4, direction);
             insert.setBigDecimal(5, amount);
             insert.setString(6, currency);
-            insert.setLong(7, ChronoUnit.MICROS.between(Instant.EPOCH, now));
+            insert.setLong(7, new InstantMicros().convertToDatabaseColumn(now));
             insert.executeUpdate();
         }
     }

@@ -1,6 +1,7 @@
 package io.crossbank.ledger;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,7 +35,7 @@ public class LedgerResource {
     public Summary summary() {
         Map<String, BigDecimal> grandTotal = new TreeMap<>();
         long accounts = 0;
-        List<LedgerSummary> perLedger = new java.util.ArrayList<>();
+        List<LedgerSummary> perLedger = new ArrayList<>();
         for (Ledger ledger : ledgers.all()) {
             Map<String, BigDecimal> totals = ledger.totalsByCurrency();
             long count = ledger.countAccounts();

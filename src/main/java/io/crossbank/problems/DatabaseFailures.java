@@ -2,7 +2,9 @@ package io.crossbank.problems;
 
 import java.net.ConnectException;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import jakarta.transaction.RollbackException;
 
@@ -80,7 +82,7 @@ public final class DatabaseFailures {
     private static boolean isPoolExhausted(SQLException e) {
         String message = e.getMessage();
         // Agroal: "Sorry, acquisition timeout!"
-        return message != null && message.toLowerCase(java.util.Locale.ROOT).contains("acquisition timeout");
+        return message != null && message.toLowerCase(Locale.ROOT).contains("acquisition timeout");
     }
 
     /*
@@ -97,8 +99,8 @@ public final class DatabaseFailures {
                 "A ledger database is unreachable; nothing was changed. Retry later.", failure);
     }
 
-    private static java.util.stream.Stream<SQLException> sqlExceptions(Throwable failure) {
-        java.util.stream.Stream.Builder<SQLException> found = java.util.stream.Stream.builder();
+    private static Stream<SQLException> sqlExceptions(Throwable failure) {
+        Stream.Builder<SQLException> found = Stream.builder();
         for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof SQLException sql) {
                 found.add(sql);

@@ -18,7 +18,7 @@ public record TransferCommand(String from, String to, BigDecimal amount, Optiona
     private static final BigDecimal CENT = new BigDecimal("0.01");
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
 
-    static TransferCommand of(TransferRequest request, String idempotencyKey, BigDecimal maxAmount) {
+    public static TransferCommand of(TransferRequest request, String idempotencyKey, BigDecimal maxAmount) {
         if (request.from().equals(request.to())) {
             throw ProblemException.invalid("from and to are the same account: " + request.from());
         }

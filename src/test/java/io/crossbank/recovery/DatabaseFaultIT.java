@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.crossbank.support.AppProcess;
 import io.crossbank.support.Faults;
@@ -68,9 +70,8 @@ class DatabaseFaultIT {
     }
 
     private void assertCommittedEverywhere(String fault, long faultNanos) {
-        Duration toClean = Faults.awaitTrue("resolution after " + fault, Duration.ofSeconds(60), () -> Faults.clean(app, DATABASE));
-        Faults.recordTime(fault, Duration.ofNanos(System.nanoTime() - faultNanos).minus(Duration.ZERO));
-        assertThat(toClean).isNotNull();
+        Faults.awaitTrue("resolution after " + fault, Duration.ofSeconds(60), () -> Faults.clean(app, DATABASE));
+        Faults.recordTime(fault, Duration.ofNanos(System.nanoTime() - faultNanos));
         assertThat(Sql.balance(from, DATABASE)).as("postgres account").isEqualByComparingTo("90.00");
         assertThat(Sql.balance(to, DATABASE)).as("mysql account").isEqualByComparingTo("10.00");
         assertThat(Sql.journalRowsOfAccount(from, DATABASE)).as("postgres journal").isEqualTo(1);
@@ -78,34 +79,25 @@ class DatabaseFaultIT {
         Faults.assertInvariants(DATABASE, app, new BigDecimal("100.00"), List.of(from, to), List.of());
     }
 
-    @Test
-    void postgresKilledAfterPrepareKeepsItsBranchAndIsCommittedWhenBack() throws Exception {
-        CompletableFuture<Integer> answer = transferPausedAt("dbkill-postgres", "pause-before-commit");
+    @ParameterizedTest(name = "{0} killed after prepare")
+    @ValueSource(strings = { "postgres", "mysql" })
+    void databaseKilledAfterPrepareKeepsItsBranchAndIsCommittedWhenBack(String ledger) throws Exception {
+        CompletableFuture<Integer> answer = transferPausedAt("dbkill-" + ledger, "pause-before-commit");
         assertBothPrepared();
 
-        XaDatabases.crashPostgres();
+        if (ledger.equals("postgres")) {
+            XaDatabases.crashPostgres();
+        } else {
+            XaDatabases.crashMysql();
+        }
         long restart = System.nanoTime();
         XaDatabases.start();
-        assertThat(Sql.countPrepared(Sql.preparedBranchesOf(app.nodeName(), DATABASE), "postgres"))
-                .as("the prepared branch survives PostgreSQL's crash and restart").isEqualTo(1);
+        assertThat(Sql.countPrepared(Sql.preparedBranchesOf(app.nodeName(), DATABASE), ledger))
+                .as("the prepared branch survives the %s server's crash and restart", ledger).isEqualTo(1);
 
         assertThat(answer.get(60, TimeUnit.SECONDS)).as("the decision was commit: the client is told so").isEqualTo(201);
-        assertCommittedEverywhere("PostgreSQL killed after prepare (restart of PostgreSQL to clean)", restart);
-    }
-
-    @Test
-    void mysqlKilledAfterPrepareKeepsItsBranchAndIsCommittedWhenBack() throws Exception {
-        CompletableFuture<Integer> answer = transferPausedAt("dbkill-mysql", "pause-before-commit");
-        assertBothPrepared();
-
-        XaDatabases.crashMysql();
-        long restart = System.nanoTime();
-        XaDatabases.start();
-        assertThat(Sql.countPrepared(Sql.preparedBranchesOf(app.nodeName(), DATABASE), "mysql"))
-                .as("the prepared branch survives MariaDB's crash and restart").isEqualTo(1);
-
-        assertThat(answer.get(60, TimeUnit.SECONDS)).as("the decision was commit: the client is told so").isEqualTo(201);
-        assertCommittedEverywhere("MariaDB killed after prepare (restart of MariaDB to clean)", restart);
+        assertCommittedEverywhere((ledger.equals("postgres") ? "PostgreSQL" : "MariaDB")
+                + " killed after prepare (restart of the database to clean)", restart);
     }
 
     @Test

@@ -74,7 +74,9 @@ class SeveralInstancesIT {
         List<String> acknowledged = load.get(60, TimeUnit.SECONDS);
         assertThat(Sql.preparedBranchesOf("multi-a", DATABASE)).as("branches of the crashed instance").hasSize(2);
 
-        Thread.sleep(15_000); // three recovery passes of the survivor, well past its orphan safety interval
+        double passes = recoveryPasses(survivor);
+        Faults.awaitTrue("three recovery passes of the surviving instance", Duration.ofSeconds(60),
+                () -> recoveryPasses(survivor) >= passes + 3);
         assertThat(Sql.preparedBranchesOf("multi-a", DATABASE)).as("the other instance leaves a foreign node's branches alone")
                 .hasSize(2);
         transfer(p2, m2, "1.00").then().statusCode(201);
@@ -115,6 +117,14 @@ class SeveralInstancesIT {
         assertThat(Sql.balance(from, DATABASE)).isEqualByComparingTo("90.00");
         assertThat(Sql.balance(to, DATABASE)).isEqualByComparingTo("10.00");
         Faults.assertInvariants(DATABASE, restarted, new BigDecimal("100.00"), List.of(from, to), List.of());
+    }
+
+    /** Completed recovery passes of an instance, from its own metrics. */
+    private static double recoveryPasses(AppProcess app) {
+        String metrics = RestAssured.given().port(app.port()).get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith("crossbank_recovery_passes_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no crossbank_recovery_passes_total in /q/metrics"));
     }
 
     private static AppProcess jdbcStore(AppProcess app, String prefix) {
