@@ -5,7 +5,7 @@
 # usage: db.sh create | seed <accounts per ledger> <balance> | stats | audit | versions
 #   create    (re)create the empty databases crossbank_bench in both servers, owned by / granted to crossbank
 #   seed      empty the ledgers and insert accounts pg-bench-00001.. and my-bench-00001.. with that balance
-#   stats     counters read before and after each measured window, as key=value lines. MariaDB >= 10.8 no longer
+#   stats     counters read before and after each measured window, as key=value lines (syncs, statements). MariaDB >= 10.8 no longer
 #             has Innodb_os_log_fsyncs (its redo log was rewritten); there Innodb_data_fsyncs, which then also
 #             counts the redo log's fsyncs, stands in for it
 #   audit     invariants after a cell, as key=value lines
@@ -44,7 +44,10 @@ SQL
         pg -d "$DB" -F= -c "SELECT 'pg_wal_sync', wal_sync FROM pg_stat_wal" \
             -c "SELECT 'pg_wal_bytes', wal_bytes FROM pg_stat_wal" \
             -c "SELECT 'pg_xact_commit', xact_commit FROM pg_stat_database WHERE datname = current_database()"
-        my -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_os_log_fsyncs', 'Innodb_data_fsyncs', 'Innodb_log_writes', 'Com_commit', 'Com_xa_commit', 'Com_xa_prepare')" \
+        # Questions: statements sent by clients, one round trip each with Connector/J (no multi-statements)
+        my -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_os_log_fsyncs', 'Innodb_data_fsyncs', 'Innodb_log_writes', 'Questions',
+            'Com_select', 'Com_update', 'Com_insert', 'Com_commit', 'Com_rollback', 'Com_set_option',
+            'Com_xa_start', 'Com_xa_end', 'Com_xa_prepare', 'Com_xa_commit')" \
             | awk '{ print "my_" tolower($1) "=" $2 }'
         ;;
     audit)

@@ -28,6 +28,9 @@
 #   --yield-budget S         during the sweep, wait at most S seconds in all for test suites (surefire/failsafe) before a
 #                            window, and measure a window again if one ran during it (default 900)
 #   --fsync-test / --no-fsync-test   run pg_test_fsync first (default: full run yes, --quick no)
+#   --profile                record the app with JFR (execution samples every 2 ms) and write <out>/profile.md: the app's
+#                            CPU per transfer split by component (Narayana, Hibernate, drivers, HTTP…) for every cell.
+#                            Costs the app a few percent: compare ratios between profiled runs only
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -49,6 +52,7 @@ KEEP_DB=0
 YIELD_BUDGET=900
 WAIT=1
 FSYNC_TEST=""
+PROFILE=0
 ACCOUNTS=10000
 HOT_ACCOUNTS=5
 BALANCE=1000000.00
@@ -77,6 +81,7 @@ while [ $# -gt 0 ]; do
         --yield-budget) YIELD_BUDGET="$2"; shift ;;
         --fsync-test) FSYNC_TEST=1 ;;
         --no-fsync-test) FSYNC_TEST=0 ;;
+        --profile) PROFILE=1 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -88,7 +93,7 @@ DIAG="xa-jdbc,echo"
 if [ "$QUICK" = 1 ]; then
     : "${PLAN:=1=$MAIN;8=$MAIN}" "${WARMUP:=1}" "${MEASURE:=4}" "${GLOBAL_WARMUP:=8}" "${FSYNC_TEST:=0}" "${LABEL:=quick}"
 else
-    : "${PLAN:=1=$MAIN;8=$MAIN,$DIAG;32=$MAIN,$DIAG;64=$MAIN;32h=$MAIN}" "${WARMUP:=3}" "${MEASURE:=8}" "${GLOBAL_WARMUP:=30}"
+    : "${PLAN:=1=$MAIN;8=$MAIN,$DIAG;32=$MAIN,$DIAG;64=$MAIN;32h=$MAIN}" "${WARMUP:=3}" "${MEASURE:=8}" "${GLOBAL_WARMUP:=120}"
     : "${FSYNC_TEST:=1}" "${LABEL:=full}"
 fi
 
@@ -176,6 +181,9 @@ else
     echo "pg_test_fsync_fdatasync=not run (--quick)" >>"$ENV_FILE"
 fi
 
+PROFILE_OPTS=""
+[ "$PROFILE" = 1 ] && PROFILE_OPTS="-XX:StartFlightRecording:name=bench,settings=profile,jdk.ExecutionSample#period=2ms,maxsize=2g"
+
 # 6. The app, packaged, on the benchmark's databases, with the benchmark-only endpoints switched on.
 OBJECT_STORE="$WORK/object-store"
 rm -rf "$OBJECT_STORE"
@@ -187,7 +195,7 @@ start_ns="$(date +%s%N)"
 env QUARKUS_DATASOURCE_POSTGRES_JDBC_URL="$pg_url" QUARKUS_DATASOURCE_MYSQL_JDBC_URL="$my_url" \
     QUARKUS_TRANSACTION_MANAGER_NODE_NAME=crossbank-bench QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DIRECTORY="$OBJECT_STORE" \
     QUARKUS_HTTP_PORT="$APP_PORT" CROSSBANK_BENCH_BASELINE_ENABLED=true \
-    java $JVM_OPTS $APP_OPTS -jar "$JAR" >"$WORK/app.log" 2>&1 &
+    java $JVM_OPTS $PROFILE_OPTS $APP_OPTS -jar "$JAR" >"$WORK/app.log" 2>&1 &
 APP_PID=$!
 ready=0
 for _ in $(seq 1 1800); do
@@ -206,7 +214,7 @@ STARTUP_FILE="$WORK/startup.properties"
     echo "readyMs=$ready_ms"
     echo "quarkusStartedSeconds=$(sed -n 's/.*started in \([0-9.]*\)s.*/\1/p' "$WORK/app.log" | head -1)"
     echo "rssAfterStartKb=$rss_kb"
-    echo "jvmOptions=$JVM_OPTS $APP_OPTS"
+    echo "jvmOptions=$JVM_OPTS $PROFILE_OPTS $APP_OPTS"
 } >"$STARTUP_FILE"
 
 # 7. Seed and sweep.
@@ -218,6 +226,11 @@ java -Xmx256m -Dclk.tck="$(getconf CLK_TCK)" -cp "$WORK/classes:$HDR" io.crossba
     accounts="$ACCOUNTS" hotAccounts="$HOT_ACCOUNTS" balance="$BALANCE" appPid="$APP_PID" pgPid="$PG_PID" myPid="$MY_PID" \
     db="$REPO/src/bench/db.sh" out="$OUT" label="$LABEL" objectStore="$OBJECT_STORE" env="$ENV_FILE" startup="$STARTUP_FILE" \
     yieldBudget="$YIELD_BUDGET" appOpts="$APP_OPTS${PG_URL_PARAMS:+ pg:$PG_URL_PARAMS}${MYSQL_URL_PARAMS:+ mysql:$MYSQL_URL_PARAMS}"
+if [ "$PROFILE" = 1 ]; then
+    jcmd "$APP_PID" JFR.dump name=bench filename="$WORK/app.jfr" >/dev/null
+    java -cp "$WORK/classes" io.crossbank.benchload.Profile "$WORK/app.jfr" "$OUT/windows.tsv" "$OUT/profile.md" | tail -n +6
+    cp "$WORK/app.jfr" "$OUT/app.jfr"
+fi
 grep -E 'WARN|ERROR' "$WORK/app.log" | grep -v 'Retry-After' | head -5 >&2 || true
 mkdir -p "$OUT/run" && cp "$WORK"/*.log "$WORK"/*.properties "$WORK"/*.txt "$OUT/run/" 2>/dev/null || true
-log "report: $OUT/summary.md, $OUT/results.json, $OUT/plot.svg"
+log "report: $OUT/summary.md, $OUT/results.json, $OUT/plot.svg$([ "$PROFILE" = 1 ] && echo ", $OUT/profile.md")"

@@ -64,6 +64,38 @@ final class Proc {
         }
     }
 
+    /** Read and write system calls made so far by all threads of the process (syscr, syscw of /proc/pid/io), or null. */
+    static long[] syscalls(long pid) {
+        try {
+            long r = 0;
+            long w = 0;
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "io"))) {
+                if (line.startsWith("syscr:")) {
+                    r = Long.parseLong(line.substring(6).trim());
+                } else if (line.startsWith("syscw:")) {
+                    w = Long.parseLong(line.substring(6).trim());
+                }
+            }
+            return new long[] {r, w};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Context switches of the whole machine since boot (the ctxt line of /proc/stat), or -1. */
+    static long machineContextSwitches() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (line.startsWith("ctxt ")) {
+                    return Long.parseLong(line.substring(5).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
     /** A field of /proc/pid/status in kB (VmRSS, VmHWM), or -1. */
     static long statusKb(long pid, String field) {
         try {

@@ -118,6 +118,25 @@ final class Report {
                 + "WAL syncs: `pg_stat_wal.wal_sync`; InnoDB fsyncs: `Innodb_os_log_fsyncs` where the server has it, else "
                 + "`Innodb_data_fsyncs` (MariaDB >= 10.8, which also counts redo-log fsyncs there). Both are server-wide deltas over "
                 + "the measured windows. Narayana's own log writes are not counted.\n");
+        md.append("\n## Cost per committed transfer\n\n");
+        md.append("| mode | c | CPU ms app + pg + maria = total | MariaDB statements | app read / write syscalls | context switches (machine) |\n");
+        md.append("|---|---|---|---:|---|---:|\n");
+        for (Map<String, Object> c : cells) {
+            Map<String, Object> cpu = (Map<String, Object>) c.get("cpu");
+            Map<String, Object> io = (Map<String, Object>) c.get("io");
+            Map<String, Object> per = (Map<String, Object>) c.getOrDefault("perTransfer", Map.of());
+            Object app = ((Map<String, Object>) cpu.get("app")).get("msPerTransfer");
+            Object pg = ((Map<String, Object>) cpu.get("postgres")).get("msPerTransfer");
+            Object maria = ((Map<String, Object>) cpu.get("mariadb")).get("msPerTransfer");
+            Double total = app == null || pg == null || maria == null ? null
+                    : ((Number) app).doubleValue() + ((Number) pg).doubleValue() + ((Number) maria).doubleValue();
+            md.append(String.format("| %s | %s%s | %s + %s + %s = %s | %s | %s / %s | %s |%n", c.get("mode"), c.get("concurrency"),
+                    (boolean) c.get("hotSpot") ? " hot" : "", n2(app), n2(pg), n2(maria), n2(total), n1(io.get("mariadbStatementsPerTransfer")),
+                    n1(per.get("appReadSyscalls")), n1(per.get("appWriteSyscalls")), n1(per.get("machineContextSwitches"))));
+        }
+        md.append("\nMariaDB statements: `Questions` (statements sent by clients; with Connector/J each one is a round trip), split by "
+                + "command in results.json. Syscalls: `/proc/<app>/io` syscr / syscw (sockets and files). Context switches: `ctxt` of "
+                + "/proc/stat, the whole machine.\n");
         Map<String, Object> startup = (Map<String, Object>) report.get("startupAndMemory");
         md.append(String.format("%n## Start and memory%n%nJVM start to `/q/health/ready`: %s ms (Quarkus says \"started in %s s\"). "
                 + "RSS after start: %s MiB; under load: up to %s MiB (VmHWM %s MiB). JVM options: `%s`.%n",

@@ -99,6 +99,7 @@ public final class Sweep {
         Files.writeString(out.resolve("summary.md"), markdown);
         Files.writeString(out.resolve("plot.svg"), Report.svg(report));
         Files.writeString(out.resolve("cells.tsv"), Report.tsv(report));
+        Files.writeString(out.resolve("windows.tsv"), windowsTsv());
         System.out.println();
         System.out.print(markdown);
     }
@@ -147,12 +148,15 @@ public final class Sweep {
         Map<String, Double> cpuAfter = new TreeMap<>();
         Map<String, Long> dbBefore = new TreeMap<>();
         Map<String, Long> dbAfter = new TreeMap<>();
+        long[] edges = new long[2];
         ClosedLoop.Result result = loop.run(cell.mode, cell.concurrency, cell.accountsPerLedger, warmup, measure, start -> {
             if (start) {
                 dbBefore.putAll(stats());
                 cpuBefore.putAll(cpu());
                 watch.start();
+                edges[0] = System.currentTimeMillis();
             } else {
+                edges[1] = System.currentTimeMillis();
                 watch.stop();
                 cpuAfter.putAll(cpu());
                 dbAfter.putAll(stats());
@@ -162,6 +166,8 @@ public final class Sweep {
         appRssMaxKb = Math.max(appRssMaxKb, rss);
         Map<String, String> audit = audit();
         Map<String, Object> w = cell.add(result, cpuBefore, cpuAfter, dbBefore, dbAfter, audit, position);
+        w.put("measuredFromEpochMs", edges[0]);
+        w.put("measuredToEpochMs", edges[1]);
         double seconds = result.measuredNanos / 1e9;
         log("%-12s c=%-3d%s window %d: %7.1f tx/s  p99 %7.1f ms  statuses %s  audit %s%s", cell.mode.label, cell.concurrency,
                 cell.hot ? " hot" : "    ", position + 1, result.okCount() / seconds,
@@ -178,6 +184,15 @@ public final class Sweep {
         long[] machine = Proc.machineTicks();
         cpu.put("machineBusy", machine[0] / Proc.TICKS);
         cpu.put("machineTotal", machine[1] / Proc.TICKS);
+        long[] syscalls = Proc.syscalls(appPid);
+        if (syscalls != null) {
+            cpu.put("appReadSyscalls", (double) syscalls[0]);
+            cpu.put("appWriteSyscalls", (double) syscalls[1]);
+        }
+        long switches = Proc.machineContextSwitches();
+        if (switches >= 0) {
+            cpu.put("machineContextSwitches", (double) switches);
+        }
         return cpu;
     }
 
@@ -318,6 +333,22 @@ public final class Sweep {
         return Integer.parseInt(args.get(key));
     }
 
+    /** Every measured window still counted, with its wall-clock edges: what --profile matches JFR samples against. */
+    private String windowsTsv() {
+        StringBuilder tsv = new StringBuilder("mode\tconcurrency\thot\tfromEpochMs\ttoEpochMs\ttransfers\tappCpuSeconds\n");
+        for (Cell cell : cells.values()) {
+            for (Map<String, Object> w : cell.windows) {
+                if (w.containsKey("discarded")) {
+                    continue;
+                }
+                tsv.append(String.join("\t", cell.mode.label, String.valueOf(cell.concurrency), String.valueOf(cell.hot),
+                        String.valueOf(w.get("measuredFromEpochMs")), String.valueOf(w.get("measuredToEpochMs")),
+                        String.valueOf(w.get("transfers")), String.valueOf(w.get("appCpuSeconds")))).append('\n');
+            }
+        }
+        return tsv.toString();
+    }
+
     private static String labels(List<Mode> modes) {
         return String.join(", ", modes.stream().map(m -> m.label).toList());
     }
@@ -363,6 +394,8 @@ public final class Sweep {
             lastDb.forEach((k, v) -> db.merge(k, v, Long::sum));
             Map<String, Object> w = new LinkedHashMap<>();
             w.put("positionInRound", position + 1);
+            w.put("transfers", result.okCount());
+            w.put("appCpuSeconds", lastCpu.get("app"));
             w.put("throughput", result.okCount() / (result.measuredNanos / 1e9));
             w.put("p99Ms", result.ok.getValueAtPercentile(99) / 1000.0);
             w.put("status", new TreeMap<>(result.byStatus));
@@ -410,6 +443,11 @@ public final class Sweep {
             double machineTotal = cpu.getOrDefault("machineTotal", 0.0);
             cpuOut.put("machineBusyPercent", machineTotal == 0 ? null : 100 * cpu.getOrDefault("machineBusy", 0.0) / machineTotal);
             s.put("cpu", cpuOut);
+            Map<String, Object> perTransfer = new LinkedHashMap<>();
+            for (String k : List.of("appReadSyscalls", "appWriteSyscalls", "machineContextSwitches")) {
+                perTransfer.put(k, ok == 0 || !cpu.containsKey(k) ? null : cpu.get(k) / ok);
+            }
+            s.put("perTransfer", perTransfer);
             Map<String, Object> io = new LinkedHashMap<>();
             io.put("postgresWalSyncPerTransfer", perTransfer("pg_wal_sync", ok));
             io.put("mariadbLogFsyncsPerTransfer", perTransfer("my_innodb_os_log_fsyncs", ok));
@@ -419,6 +457,10 @@ public final class Sweep {
             io.put("mariadbFsyncsPerTransfer", db.containsKey("my_innodb_os_log_fsyncs") ? perTransfer("my_innodb_os_log_fsyncs", ok)
                     : perTransfer("my_innodb_data_fsyncs", ok));
             io.put("postgresWalBytesPerTransfer", perTransfer("pg_wal_bytes", ok));
+            io.put("mariadbStatementsPerTransfer", perTransfer("my_questions", ok));
+            Map<String, Object> byCommand = new TreeMap<>();
+            db.keySet().stream().filter(k -> k.startsWith("my_com_")).forEach(k -> byCommand.put(k.substring("my_com_".length()), perTransfer(k, ok)));
+            io.put("mariadbStatementsPerTransferByCommand", byCommand);
             io.put("counterDeltas", new TreeMap<>(db));
             s.put("io", io);
             s.put("windows", windows);

@@ -21,4 +21,13 @@ record BenchTransfer(String from, String to, BigDecimal amount, LedgerName fromL
     boolean crossLedger() {
         return fromLedger != toLedger;
     }
+
+    /** The ledger whose pool is asked first: the same fixed order as the product path. */
+    LedgerName firstLedger() {
+        return fromLedger.compareTo(toLedger) <= 0 ? fromLedger : toLedger;
+    }
+
+    LedgerName secondLedger() {
+        return firstLedger() == fromLedger ? toLedger : fromLedger;
+    }
 }

@@ -37,13 +37,17 @@ public class LocalTransfers {
     }
 
     TransferView execute(BenchTransfer transfer) throws SQLException {
-        try (Connection debitSide = connection(transfer.fromLedger())) {
-            if (!transfer.crossLedger()) {
-                return inOneLocalTransaction(transfer, debitSide);
+        if (!transfer.crossLedger()) {
+            try (Connection connection = connection(transfer.fromLedger())) {
+                return inOneLocalTransaction(transfer, connection);
             }
-            try (Connection creditSide = connection(transfer.toLedger())) {
-                return inTwoLocalTransactions(transfer, debitSide, creditSide);
-            }
+        }
+        // Pools in the product's fixed ledger order (XaTransferExecutor), or opposing transfers each hold one
+        // pool's last connection while waiting for the other's.
+        try (Connection first = connection(transfer.firstLedger()); Connection second = connection(transfer.secondLedger())) {
+            return transfer.firstLedger() == transfer.fromLedger()
+                    ? inTwoLocalTransactions(transfer, first, second)
+                    : inTwoLocalTransactions(transfer, second, first);
         }
     }
 

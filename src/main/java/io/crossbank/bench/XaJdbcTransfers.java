@@ -32,13 +32,17 @@ public class XaJdbcTransfers {
     TransferView execute(BenchTransfer transfer) throws SQLException {
         // Inside a JTA transaction each getConnection() enlists that database's XA branch; Narayana commits
         // with 2PC when there are two, one-phase when there is one.
-        try (Connection debitSide = source(transfer.fromLedger()).getConnection()) {
-            if (!transfer.crossLedger()) {
-                return TransferSql.apply(transfer, debitSide, debitSide);
+        if (!transfer.crossLedger()) {
+            try (Connection connection = source(transfer.fromLedger()).getConnection()) {
+                return TransferSql.apply(transfer, connection, connection);
             }
-            try (Connection creditSide = source(transfer.toLedger()).getConnection()) {
-                return TransferSql.apply(transfer, debitSide, creditSide);
-            }
+        }
+        // Pools in the product's fixed ledger order, as XaTransferExecutor takes them.
+        try (Connection first = source(transfer.firstLedger()).getConnection();
+                Connection second = source(transfer.secondLedger()).getConnection()) {
+            return transfer.firstLedger() == transfer.fromLedger()
+                    ? TransferSql.apply(transfer, first, second)
+                    : TransferSql.apply(transfer, second, first);
         }
     }
 
