@@ -28,6 +28,7 @@ public final class Profile {
     /** Component, then the class-name prefixes that belong to it; the first matching prefix wins. */
     private static final String[][] COMPONENTS = {
             { "Narayana (JTA, 2PC, log)", "com.arjuna.", "org.jboss.tm.", "org.jboss.narayana.", "io.quarkus.narayana.", "io.agroal.narayana." },
+            { "Hibernate Validator (request checks)", "org.hibernate.validator.", "io.quarkus.hibernate.validator." },
             { "Hibernate ORM", "org.hibernate.", "io.quarkus.hibernate.", "org.infinispan.quarkus.hibernate.", "com.github.benmanes.caffeine." },
             { "Agroal pool", "io.agroal.", "io.quarkus.agroal." },
             { "pgjdbc", "org.postgresql." },

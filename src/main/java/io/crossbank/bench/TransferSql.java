@@ -18,12 +18,12 @@ import io.crossbank.transfers.TransferView;
 
 /**
  * The statements of one transfer, in plain JDBC, in the order {@code XaTransferExecutor} issues them
- * through Hibernate: select both accounts, conditional debit and credit in account-id order, one
+ * through Hibernate: read both accounts' currency, conditional debit and credit in account-id order, one
  * journal row on each side. Who begins and ends the transaction(s) is the caller's business.
  */
 final class TransferSql {
 
-    private static final String SELECT_ACCOUNT = "SELECT id, owner, currency, balance, created_at FROM account WHERE id = ?";
+    private static final String SELECT_CURRENCY = "SELECT currency FROM account WHERE id = ?";
     private static final String DEBIT = "UPDATE account SET balance = balance - ? WHERE id = ? AND balance >= ?";
     private static final String CREDIT = "UPDATE account SET balance = balance + ? WHERE id = ?";
     private static final String JOURNAL = "INSERT INTO journal_entry "
@@ -67,7 +67,7 @@ final class TransferSql {
     }
 
     private static String currencyOf(Connection connection, String accountId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(SELECT_ACCOUNT)) {
+        try (PreparedStatement select = connection.prepareStatement(SELECT_CURRENCY)) {
             select.setString(1, accountId);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {

@@ -37,6 +37,18 @@ public class Ledger {
                 .findFirst();
     }
 
+    /**
+     * The account's currency, read without loading the entity: the transfer path needs nothing else, and an
+     * entity it does not load is one Hibernate need not snapshot and dirty-check at commit.
+     */
+    public Optional<String> currencyOf(String accountId) {
+        return em.createQuery("select a.currency from Account a where a.id = :id", String.class)
+                .setParameter("id", accountId)
+                .getResultList()
+                .stream()
+                .findFirst();
+    }
+
     public void addAccount(Account account) {
         em.persist(account);
     }

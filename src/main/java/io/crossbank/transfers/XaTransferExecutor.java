@@ -7,7 +7,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import io.crossbank.ledger.Account;
 import io.crossbank.ledger.IdempotencyRecord;
 import io.crossbank.ledger.InstantMicros;
 import io.crossbank.ledger.JournalEntry;
@@ -37,18 +36,18 @@ public class XaTransferExecutor implements TransferExecutor {
         // The first statement on a ledger takes a connection from its pool. Taking them in one fixed ledger
         // order (postgres, then mysql) keeps two opposing transfers from each holding one pool's last
         // connection while waiting for the other's.
-        Account from;
-        Account to;
+        String fromCurrency;
+        String toCurrency;
         if (command.fromLedger().compareTo(command.toLedger()) <= 0) {
-            from = find(debitLedger, command.from());
-            to = find(creditLedger, command.to());
+            fromCurrency = currencyOf(debitLedger, command.from());
+            toCurrency = currencyOf(creditLedger, command.to());
         } else {
-            to = find(creditLedger, command.to());
-            from = find(debitLedger, command.from());
+            toCurrency = currencyOf(creditLedger, command.to());
+            fromCurrency = currencyOf(debitLedger, command.from());
         }
-        if (!from.currency.equals(to.currency)) {
+        if (!fromCurrency.equals(toCurrency)) {
             throw new ProblemException(ProblemType.CURRENCY_MISMATCH,
-                    "Account " + from.id + " holds " + from.currency + " but account " + to.id + " holds " + to.currency);
+                    "Account " + command.from() + " holds " + fromCurrency + " but account " + command.to() + " holds " + toCurrency);
         }
         String transferId = UUID.randomUUID().toString();
         Instant now = InstantMicros.now();
@@ -56,22 +55,22 @@ public class XaTransferExecutor implements TransferExecutor {
 
         // Rows are locked in account-id order whatever the direction, so two opposing transfers queue up
         // instead of each holding one row, in different databases, that the other waits for.
-        if (from.id.compareTo(to.id) < 0) {
+        if (command.from().compareTo(command.to()) < 0) {
             debit(debitLedger, command);
             credit(creditLedger, command);
         } else {
             credit(creditLedger, command);
             debit(debitLedger, command);
         }
-        JournalEntry debit = entry(transferId, from.id, to.id, JournalEntry.Direction.DEBIT, command, from.currency, now);
-        JournalEntry credit = entry(transferId, to.id, from.id, JournalEntry.Direction.CREDIT, command, from.currency, now);
+        JournalEntry debit = entry(transferId, command.from(), command.to(), JournalEntry.Direction.DEBIT, command, fromCurrency, now);
+        JournalEntry credit = entry(transferId, command.to(), command.from(), JournalEntry.Direction.CREDIT, command, fromCurrency, now);
         debitLedger.record(debit);
         creditLedger.record(credit);
         return TransferView.of(List.of(debit, credit));
     }
 
-    private static Account find(Ledger ledger, String accountId) {
-        return ledger.findAccount(accountId).orElseThrow(() -> ProblemException.accountNotFound(accountId));
+    private static String currencyOf(Ledger ledger, String accountId) {
+        return ledger.currencyOf(accountId).orElseThrow(() -> ProblemException.accountNotFound(accountId));
     }
 
     private static void debit(Ledger ledger, TransferCommand command) {
