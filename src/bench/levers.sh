@@ -2,7 +2,7 @@
 # Tuning levers of issue #4, each measured as a before/after ratio against the configuration as it is:
 # one short run.sh sweep per lever (xa and baseline, A B B A, at c = 8 and 32, after a 90 s warm-up: shorter ones
 # left the JIT still compiling and the runs within +-35 % of each other), the untouched configuration
-# first and again last (the spread between those two is the noise floor). Writes target/bench/levers/summary.md.
+# first and again last: their mean is "before", their spread the noise floor. Writes target/bench/levers/summary.md.
 #
 #   bash src/bench/levers.sh [--jar PATH] [--only default,pool-8,...] [--plan SPEC] [--measure S] [--global-warmup S] [--out DIR]
 #
@@ -48,7 +48,7 @@ lever() {
     if [ -n "$ONLY" ] && [[ "$ONLY" != *",$name,"* ]]; then return; fi
     echo "=== lever $name: $description"
     bash "$REPO/src/bench/run.sh" --jar "$JAR" --keep-db --no-fsync-test --plan "$PLAN" --warmup "$WARMUP" --measure "$MEASURE" \
-        --global-warmup "$GLOBAL_WARMUP" --no-wait --yield-budget "$YIELD_BUDGET" --label "lever $name" --out "$OUT/$name" "$@" | grep -E '^\[bench|^\| (xa|baseline) ' || true
+        --global-warmup "$GLOBAL_WARMUP" --no-wait --yield-budget "$YIELD_BUDGET" --label "lever $name" --out "$OUT/$name" "$@" | grep -E '^\[bench|^\| (xa|baseline) \| [0-9]+ \| [0-9]+ \|' || true
     printf '%s\t%s\t%s\n' "$name" "$weakens" "$description" >>"$OUT/levers.tsv"
 }
 

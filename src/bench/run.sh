@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of XA transfers against two local commits (issue #4), one command:
 #
-#   bash src/bench/run.sh            # full sweep (c = 1, 8, 32, 64 and a hot spot at 32), about 12 minutes
+#   bash src/bench/run.sh            # full sweep (c = 1, 8, 32, 64 and a hot spot at 32), about 13 minutes
 #   bash src/bench/run.sh --quick    # smoke test: c = 1 and 8, short windows, under 2 minutes after the build
 #
 # It builds the app into a copy of the working tree (or takes --jar), starts its OWN private PostgreSQL and
