@@ -107,8 +107,7 @@ final class Report {
             md.append(String.format("| %s | %s%s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s | %s%% | %s | %s | %s |%n", c.get("mode"),
                     c.get("concurrency"), (boolean) c.get("hotSpot") ? " hot" : "", n0(c.get("throughput")), n1(latency(c, "p50")),
                     n1(latency(c, "p90")), n1(latency(c, "p99")), n1(latency(c, "p99.9")), n1(latency(c, "max")), errors(c),
-                    n2(((Map<String, Object>) cpu.get("app")).get("msPerTransfer")), n2(((Map<String, Object>) cpu.get("postgres")).get("msPerTransfer")),
-                    n2(((Map<String, Object>) cpu.get("mariadb")).get("msPerTransfer")), n0(cpu.get("machineBusyPercent")),
+                    n2(cpuMs(c, "app")), n2(cpuMs(c, "postgres")), n2(cpuMs(c, "mariadb")), n0(cpu.get("machineBusyPercent")),
                     n2(io.get("postgresWalSyncPerTransfer")), n2(io.get("mariadbFsyncsPerTransfer")),
                     ((boolean) c.get("auditOk") ? "ok" : "**" + c.get("auditFailures") + "**")
                             + (((Number) c.getOrDefault("contendedWindows", 0L)).longValue() > 0
@@ -122,12 +121,11 @@ final class Report {
         md.append("| mode | c | CPU ms app + pg + maria = total | MariaDB statements | app read / write syscalls | context switches (machine) |\n");
         md.append("|---|---|---|---:|---|---:|\n");
         for (Map<String, Object> c : cells) {
-            Map<String, Object> cpu = (Map<String, Object>) c.get("cpu");
             Map<String, Object> io = (Map<String, Object>) c.get("io");
             Map<String, Object> per = (Map<String, Object>) c.getOrDefault("perTransfer", Map.of());
-            Object app = ((Map<String, Object>) cpu.get("app")).get("msPerTransfer");
-            Object pg = ((Map<String, Object>) cpu.get("postgres")).get("msPerTransfer");
-            Object maria = ((Map<String, Object>) cpu.get("mariadb")).get("msPerTransfer");
+            Object app = cpuMs(c, "app");
+            Object pg = cpuMs(c, "postgres");
+            Object maria = cpuMs(c, "mariadb");
             Double total = app == null || pg == null || maria == null ? null
                     : ((Number) app).doubleValue() + ((Number) pg).doubleValue() + ((Number) maria).doubleValue();
             md.append(String.format("| %s | %s%s | %s + %s + %s = %s | %s | %s / %s | %s |%n", c.get("mode"), c.get("concurrency"),
@@ -292,6 +290,12 @@ final class Report {
 
     private static String n0(Object v) {
         return v == null ? "–" : String.format(Locale.ROOT, "%.0f", ((Number) v).doubleValue());
+    }
+
+    /** Milliseconds of CPU per committed transfer of one process in one cell, or null. */
+    @SuppressWarnings("unchecked")
+    private static Object cpuMs(Map<String, Object> cell, String process) {
+        return ((Map<String, Object>) ((Map<String, Object>) cell.get("cpu")).get(process)).get("msPerTransfer");
     }
 
     private static String n1(Object v) {

@@ -37,18 +37,9 @@ public class LocalTransfers {
     }
 
     TransferView execute(BenchTransfer transfer) throws SQLException {
-        if (!transfer.crossLedger()) {
-            try (Connection connection = connection(transfer.fromLedger())) {
-                return inOneLocalTransaction(transfer, connection);
-            }
-        }
-        // Pools in the product's fixed ledger order (XaTransferExecutor), or opposing transfers each hold one
-        // pool's last connection while waiting for the other's.
-        try (Connection first = connection(transfer.firstLedger()); Connection second = connection(transfer.secondLedger())) {
-            return transfer.firstLedger() == transfer.fromLedger()
-                    ? inTwoLocalTransactions(transfer, first, second)
-                    : inTwoLocalTransactions(transfer, second, first);
-        }
+        return transfer.onConnections(this::connection, (debitSide, creditSide) -> transfer.crossLedger()
+                ? inTwoLocalTransactions(transfer, debitSide, creditSide)
+                : inOneLocalTransaction(transfer, debitSide));
     }
 
     private static TransferView inOneLocalTransaction(BenchTransfer transfer, Connection connection) throws SQLException {

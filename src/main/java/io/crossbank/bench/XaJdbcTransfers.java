@@ -1,6 +1,5 @@
 package io.crossbank.bench;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,18 +31,8 @@ public class XaJdbcTransfers {
     TransferView execute(BenchTransfer transfer) throws SQLException {
         // Inside a JTA transaction each getConnection() enlists that database's XA branch; Narayana commits
         // with 2PC when there are two, one-phase when there is one.
-        if (!transfer.crossLedger()) {
-            try (Connection connection = source(transfer.fromLedger()).getConnection()) {
-                return TransferSql.apply(transfer, connection, connection);
-            }
-        }
-        // Pools in the product's fixed ledger order, as XaTransferExecutor takes them.
-        try (Connection first = source(transfer.firstLedger()).getConnection();
-                Connection second = source(transfer.secondLedger()).getConnection()) {
-            return transfer.firstLedger() == transfer.fromLedger()
-                    ? TransferSql.apply(transfer, first, second)
-                    : TransferSql.apply(transfer, second, first);
-        }
+        return transfer.onConnections(ledger -> source(ledger).getConnection(),
+                (debitSide, creditSide) -> TransferSql.apply(transfer, debitSide, creditSide));
     }
 
     private AgroalDataSource source(LedgerName ledger) {

@@ -33,12 +33,10 @@ public class XaTransferExecutor implements TransferExecutor {
     public TransferView execute(TransferCommand command) {
         Ledger debitLedger = ledgers.get(command.fromLedger());
         Ledger creditLedger = ledgers.get(command.toLedger());
-        // The first statement on a ledger takes a connection from its pool. Taking them in one fixed ledger
-        // order (postgres, then mysql) keeps two opposing transfers from each holding one pool's last
-        // connection while waiting for the other's.
+        // The first statement on a ledger takes a connection from its pool: in the fixed ledger order.
         String fromCurrency;
         String toCurrency;
-        if (command.fromLedger().compareTo(command.toLedger()) <= 0) {
+        if (command.debitLedgerFirst()) {
             fromCurrency = currencyOf(debitLedger, command.from());
             toCurrency = currencyOf(creditLedger, command.to());
         } else {

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.crossbank.transfers.OpposingTransfers;
+import io.quarkus.agroal.runtime.AgroalDataSourceUtil;
 import io.crossbank.transfers.TwoConnectionsPerLedger;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -34,5 +35,7 @@ class BenchEndpointsTest {
 
         assertThat(statuses).as("answers by status").containsOnlyKeys(201).containsEntry(201, 200);
         assertThat(balance(a).add(balance(b))).isEqualByComparingTo(new BigDecimal("2000.00"));
+        assertThat(AgroalDataSourceUtil.dataSourceIfActive("bench-postgres")).as("switched on, the baseline has its own pools").isPresent();
+        assertThat(AgroalDataSourceUtil.dataSourceIfActive("bench-mysql")).isPresent();
     }
 }

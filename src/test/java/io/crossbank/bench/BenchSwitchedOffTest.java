@@ -3,18 +3,20 @@ package io.crossbank.bench;
 import static io.crossbank.support.Api.assertProblem;
 import static io.crossbank.support.Api.balance;
 import static io.crossbank.support.Api.openAccount;
-import static io.restassured.RestAssured.given;
+import static io.crossbank.support.Api.transferVia;
+import static io.quarkus.agroal.runtime.AgroalDataSourceUtil.dataSourceIfActive;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 
-/** In any run the benchmark did not start, its endpoints do not exist: a valid transfer to them is a 404. */
+/**
+ * In any run the benchmark did not start, its endpoints do not exist (a valid transfer to them is a 404 and
+ * writes nothing) and its two non-XA datasources are inactive: no pool, no connection.
+ */
 @QuarkusTest
 class BenchSwitchedOffTest {
 
@@ -23,9 +25,16 @@ class BenchSwitchedOffTest {
     void answersNotFound(String path) {
         String a = openAccount("postgres", "10.00");
         String b = openAccount("mysql", "10.00");
-        assertProblem(given().contentType(ContentType.JSON).body(Map.of("from", a, "to", b, "amount", "1.00")).post(path), 404,
-                "not-found");
+        assertProblem(transferVia(path, a, b, "1.00"), 404, "not-found");
         assertThat(balance(a)).isEqualByComparingTo("10.00");
         assertThat(balance(b)).isEqualByComparingTo("10.00");
+    }
+
+    @Test
+    void theBenchmarkDatasourcesAreInactive() {
+        assertThat(dataSourceIfActive("postgres")).isPresent();
+        assertThat(dataSourceIfActive("mysql")).isPresent();
+        assertThat(dataSourceIfActive("bench-postgres")).isEmpty();
+        assertThat(dataSourceIfActive("bench-mysql")).isEmpty();
     }
 }

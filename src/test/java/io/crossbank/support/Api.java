@@ -28,9 +28,14 @@ public final class Api {
     }
 
     public static Response transfer(String from, String to, String amount) {
+        return transferVia("/transfers", from, to, amount);
+    }
+
+    /** The same body to another path: the benchmark's transfer modes take it too. */
+    public static Response transferVia(String path, String from, String to, String amount) {
         return given().contentType(ContentType.JSON)
                 .body(Map.of("from", from, "to", to, "amount", amount))
-                .post("/transfers");
+                .post(path);
     }
 
     public static Response transfer(String from, String to, String amount, String idempotencyKey) {

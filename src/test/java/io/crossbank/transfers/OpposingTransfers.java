@@ -1,7 +1,5 @@
 package io.crossbank.transfers;
 
-import static io.restassured.RestAssured.given;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import io.restassured.http.ContentType;
+import io.crossbank.support.Api;
 
 /** Clients sending transfers back and forth between two accounts, half of them in each direction, at once. */
 public final class OpposingTransfers {
@@ -29,9 +27,7 @@ public final class OpposingTransfers {
                 results.add(pool.submit(() -> {
                     List<Integer> statuses = new ArrayList<>();
                     for (int i = 0; i < transfersPerClient; i++) {
-                        statuses.add(given().contentType(ContentType.JSON)
-                                .body(Map.of("from", from, "to", to, "amount", "1.00"))
-                                .post(path).statusCode());
+                        statuses.add(Api.transferVia(path, from, to, "1.00").statusCode());
                     }
                     return statuses;
                 }));
