@@ -4,7 +4,7 @@
 #
 # usage: db.sh create | seed <accounts per ledger> <balance> | stats | audit | versions
 #   create    (re)create the empty databases crossbank_bench in both servers, owned by / granted to crossbank
-#   seed      empty the ledgers and insert accounts pg-bench-00001.. and my-bench-00001.. with that balance
+#   seed      empty the ledgers and insert accounts pg-00000000-0000-0000-0000-000000000001.. and my-…1.. (the form the API accepts) with that balance
 #   stats     counters read before and after each measured window, as key=value lines (syncs, statements). MariaDB >= 10.8 no longer
 #             has Innodb_os_log_fsyncs (its redo log was rewritten); there Innodb_data_fsyncs, which then also
 #             counts the redo log's fsyncs, stands in for it
@@ -31,12 +31,12 @@ case "${1:-}" in
         pg -d "$DB" <<SQL
 TRUNCATE account, journal_entry, idempotency_key;
 INSERT INTO account (id, owner, currency, balance, created_at)
-    SELECT 'pg-bench-' || lpad(g::text, 5, '0'), 'bench', 'EUR', $balance, 0 FROM generate_series(1, $n) g;
+    SELECT 'pg-00000000-0000-0000-0000-' || lpad(g::text, 12, '0'), 'bench', 'EUR', $balance, 0 FROM generate_series(1, $n) g;
 VACUUM ANALYZE account;
 SQL
         { echo "SET FOREIGN_KEY_CHECKS = 0; TRUNCATE journal_entry; TRUNCATE idempotency_key; TRUNCATE account; SET FOREIGN_KEY_CHECKS = 1;"
           echo "INSERT INTO account (id, owner, currency, balance, created_at) VALUES"
-          seq 1 "$n" | awk -v b="$balance" -v n="$n" '{ printf "(\x27my-bench-%05d\x27, \x27bench\x27, \x27EUR\x27, %s, 0)%s\n", $1, b, ($1 < n ? "," : ";") }'
+          seq 1 "$n" | awk -v b="$balance" -v n="$n" '{ printf "(\x27my-00000000-0000-0000-0000-%012d\x27, \x27bench\x27, \x27EUR\x27, %s, 0)%s\n", $1, b, ($1 < n ? "," : ";") }'
           echo "ANALYZE TABLE account;"
         } | my "$DB" >/dev/null
         ;;

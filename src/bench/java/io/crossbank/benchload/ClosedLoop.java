@@ -172,11 +172,11 @@ final class ClosedLoop {
 
     /** A random transfer of 0.01 to 9.99 EUR between two distinct accounts of the pool. */
     private static String body(Mode mode, int pool, ThreadLocalRandom random) {
-        String first = random.nextBoolean() ? "pg-bench-" : "my-bench-";
+        String first = random.nextBoolean() ? "pg-" : "my-";
         String from;
         String to;
         if (mode.cross) {
-            String second = first.equals("pg-bench-") ? "my-bench-" : "pg-bench-";
+            String second = first.equals("pg-") ? "my-" : "pg-";
             from = first + id(1 + random.nextInt(pool));
             to = second + id(1 + random.nextInt(pool));
         } else {
@@ -194,6 +194,6 @@ final class ClosedLoop {
     }
 
     private static String id(int n) {
-        return String.format("%05d", n);
+        return String.format("00000000-0000-0000-0000-%012d", n);
     }
 }

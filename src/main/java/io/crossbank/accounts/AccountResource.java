@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.Response;
 
 import io.crossbank.problems.Paging;
 import io.crossbank.problems.ProblemException;
-import io.crossbank.problems.ProblemType;
 
 @Path("/accounts")
 @Produces(MediaType.APPLICATION_JSON)
@@ -38,8 +37,7 @@ public class AccountResource {
     @GET
     @Path("/{id}")
     public AccountView get(@PathParam("id") String id) {
-        return accounts.find(id).orElseThrow(() -> new ProblemException(ProblemType.ACCOUNT_NOT_FOUND,
-                "No account with id '" + id + "'"));
+        return accounts.find(id).orElseThrow(() -> ProblemException.accountNotFound(id));
     }
 
     @GET

@@ -1,12 +1,9 @@
 package io.crossbank.accounts;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Currency;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -15,15 +12,20 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.crossbank.ledger.Account;
 import io.crossbank.ledger.Amounts;
+import io.crossbank.ledger.Currencies;
+import io.crossbank.ledger.Ids;
 import io.crossbank.ledger.InstantMicros;
 import io.crossbank.ledger.Ledger;
 import io.crossbank.ledger.LedgerName;
 import io.crossbank.ledger.Ledgers;
 import io.crossbank.problems.Paging;
 import io.crossbank.problems.ProblemException;
+import io.crossbank.problems.Text;
 
 @ApplicationScoped
 public class AccountService {
+
+    private static final int MAX_OWNER_LENGTH = 200;
 
     private final Ledgers ledgers;
     private final BigDecimal maxAmount;
@@ -37,13 +39,14 @@ public class AccountService {
     @Transactional
     public AccountView open(NewAccount request) {
         LedgerName ledgerName = ledger(request.ledger());
-        String currency = currency(request.currency());
+        String owner = owner(request.owner());
+        String currency = Currencies.parse(request.currency());
         BigDecimal balance = request.initialBalance() == null
                 ? BigDecimal.ZERO.setScale(2)
                 : Amounts.parse("initialBalance", request.initialBalance(), BigDecimal.ZERO, maxAmount);
         Account account = new Account();
-        account.id = ledgerName.idPrefix() + UUID.randomUUID();
-        account.owner = request.owner().strip();
+        account.id = Ids.newAccountId(ledgerName);
+        account.owner = owner;
         account.currency = currency;
         account.balance = balance;
         account.createdAt = InstantMicros.now();
@@ -81,15 +84,19 @@ public class AccountService {
 
     private static LedgerName ledger(String name) {
         return LedgerName.fromApiName(name)
-                .orElseThrow(() -> ProblemException.invalid("ledger must be \"postgres\" or \"mysql\", got \"" + name + "\""));
+                .orElseThrow(() -> ProblemException.invalid("ledger must be \"postgres\" or \"mysql\", got " + Text.quoted(name)));
     }
 
-    private static String currency(String code) {
-        boolean known = code.length() == 3 && Currency.getAvailableCurrencies().stream()
-                .anyMatch(c -> c.getCurrencyCode().equals(code));
-        if (!known) {
-            throw ProblemException.invalid("currency must be an ISO 4217 code in upper case such as \"EUR\", got \"" + code + "\"");
+    /** Printable text of 1 to 200 characters (counted as the databases count them: code points), stored stripped. */
+    private static String owner(String text) {
+        Text.firstUnprintable(text).ifPresent(where -> {
+            throw ProblemException.invalid("owner must be printable text without control or invisible characters; found " + where);
+        });
+        String owner = text.strip();
+        int length = owner.codePointCount(0, owner.length());
+        if (owner.isEmpty() || length > MAX_OWNER_LENGTH) {
+            throw ProblemException.invalid("owner must have 1 to " + MAX_OWNER_LENGTH + " characters, got " + length);
         }
-        return code;
+        return owner;
     }
 }

@@ -35,12 +35,9 @@ public enum LedgerName {
         return Arrays.stream(values()).filter(l -> l.apiName.equals(name)).findFirst();
     }
 
-    /** The ledger an account id belongs to, if the id has a ledger's prefix. */
+    /** The ledger an account id belongs to; empty unless the id has exactly the form Crossbank generates. */
     public static Optional<LedgerName> ofAccountId(String accountId) {
-        if (accountId == null) {
-            return Optional.empty();
-        }
-        return Arrays.stream(values()).filter(l -> accountId.startsWith(l.idPrefix)).findFirst();
+        return Arrays.stream(values()).filter(l -> Ids.isAccountIdOf(l, accountId)).findFirst();
     }
 
     @Override

@@ -28,6 +28,6 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException accountNotFound(String accountId) {
-        return new ProblemException(ProblemType.ACCOUNT_NOT_FOUND, "No account with id '" + accountId + "'");
+        return new ProblemException(ProblemType.ACCOUNT_NOT_FOUND, "No account with id " + Text.quoted(accountId));
     }
 }

@@ -1,6 +1,8 @@
 package io.crossbank.problems;
 
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import jakarta.validation.ConstraintViolation;
@@ -12,7 +14,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -24,6 +25,8 @@ import io.quarkus.logging.Log;
  * client also gets.
  */
 public class ProblemMappers {
+
+    private static final Pattern DUPLICATE_MEMBER = Pattern.compile("Duplicate field '(.*)'");
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -44,7 +47,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response malformedJson(JsonParseException e) {
-        return respond(Problem.of(ProblemType.INVALID_REQUEST, "The request body is not valid JSON: " + e.getOriginalMessage()));
+        Matcher duplicate = DUPLICATE_MEMBER.matcher(String.valueOf(e.getOriginalMessage()));
+        String detail = duplicate.matches()
+                ? "Member '" + duplicate.group(1) + "' appears more than once in the request body; send each member once"
+                : "The request body is not valid JSON: " + e.getOriginalMessage();
+        return respond(Problem.of(ProblemType.INVALID_REQUEST, detail));
     }
 
     @ServerExceptionMapper
@@ -73,6 +80,7 @@ public class ProblemMappers {
             case 404 -> "There is nothing at this path.";
             case 405 -> "This path does not accept that method.";
             case 406 -> "Only application/json responses are available.";
+            case 413 -> "The request body is larger than this API accepts.";
             case 415 -> "The request body must be application/json.";
             default -> status >= 500 ? "The request could not be processed." : "The request is not valid.";
         };
@@ -111,13 +119,20 @@ public class ProblemMappers {
         String field = e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining("."));
-        if (e instanceof UnrecognizedPropertyException) {
-            return "Unknown field '" + field + "'";
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            String known = unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+            return "Unknown member '" + field + "' in the request body" + (known.isEmpty() ? "" : "; its members are " + known);
         }
-        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
-            return field.isEmpty()
-                    ? "The request body does not have the expected shape (a JSON object)."
-                    : "Field '" + field + "' has the wrong type";
+        if (e instanceof MismatchedInputException mismatch) {
+            if (String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+                return "The request body must be exactly one JSON object, with nothing after it.";
+            }
+            if (field.isEmpty()) {
+                return "The request body must be a JSON object.";
+            }
+            return mismatch.getTargetType() == String.class
+                    ? "Member '" + field + "' must be a JSON string (amounts too, such as \"12.34\")"
+                    : "Member '" + field + "' has the wrong type";
         }
         return "The request body could not be read.";
     }

@@ -13,6 +13,7 @@ public enum ProblemType {
     IN_DOUBT_BRANCH_NOT_FOUND(404, "in-doubt-branch-not-found", "In-doubt branch not found"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
     NOT_ACCEPTABLE(406, "not-acceptable", "Not acceptable"),
+    PAYLOAD_TOO_LARGE(413, "payload-too-large", "Request body too large"),
     IDEMPOTENCY_CONFLICT(409, "idempotency-conflict", "Idempotency key reused with another request"),
     RECOVERY_WILL_RESOLVE(409, "recovery-will-resolve", "Recovery will resolve this branch"),
     RESOLUTION_REFUSED(409, "resolution-refused", "The database refused to resolve the branch"),
@@ -51,9 +52,12 @@ public enum ProblemType {
 
     public static ProblemType forStatus(int status) {
         return switch (status) {
+            case 401 -> AUTHENTICATION_REQUIRED;
+            case 403 -> FORBIDDEN;
             case 404 -> NOT_FOUND;
             case 405 -> METHOD_NOT_ALLOWED;
             case 406 -> NOT_ACCEPTABLE;
+            case 413 -> PAYLOAD_TOO_LARGE;
             case 415 -> UNSUPPORTED_MEDIA_TYPE;
             case 503 -> LEDGER_UNAVAILABLE;
             default -> status >= 500 ? INTERNAL_ERROR : INVALID_REQUEST;

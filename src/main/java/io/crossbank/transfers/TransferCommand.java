@@ -6,27 +6,35 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import io.crossbank.ledger.Amounts;
+import io.crossbank.ledger.Ids;
 import io.crossbank.ledger.LedgerName;
 import io.crossbank.problems.ProblemException;
+import io.crossbank.problems.Text;
 
 /** A validated transfer request: what any transfer mode executes. */
 public record TransferCommand(String from, String to, BigDecimal amount, Optional<String> idempotencyKey) {
 
     private static final BigDecimal CENT = new BigDecimal("0.01");
-    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
 
+    /**
+     * @param idempotencyKey already checked by {@link IdempotencyKey}; null without one
+     */
     public static TransferCommand of(TransferRequest request, String idempotencyKey, BigDecimal maxAmount) {
+        requireAccountId("from", request.from());
+        requireAccountId("to", request.to());
         if (request.from().equals(request.to())) {
             throw ProblemException.invalid("from and to are the same account: " + request.from());
         }
         BigDecimal amount = Amounts.parse("amount", request.amount(), CENT, maxAmount);
-        if (idempotencyKey != null && !KEY.matcher(idempotencyKey).matches()) {
-            throw ProblemException.invalid("Idempotency-Key must be 1 to 200 printable ASCII characters without spaces");
-        }
         return new TransferCommand(request.from(), request.to(), amount, Optional.ofNullable(idempotencyKey));
+    }
+
+    private static void requireAccountId(String field, String id) {
+        if (LedgerName.ofAccountId(id).isEmpty()) {
+            throw ProblemException.invalid(field + " must be " + Ids.ACCOUNT_ID_FORM + ", got " + Text.quoted(id));
+        }
     }
 
     public LedgerName fromLedger() {

@@ -7,24 +7,28 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.crossbank.ledger.Ids;
+import io.crossbank.ledger.LedgerName;
 import io.crossbank.problems.Paging;
 import io.crossbank.problems.ProblemException;
 import io.crossbank.problems.ProblemType;
+import io.crossbank.problems.Text;
 
 @Path("/transfers")
 @Produces(MediaType.APPLICATION_JSON)
 public class TransferResource {
 
-    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    public static final String IDEMPOTENCY_KEY = IdempotencyKey.HEADER;
     public static final String REPLAYED = "Idempotent-Replayed";
 
     private final TransferService transfers;
@@ -36,8 +40,8 @@ public class TransferResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response transfer(@NotNull(message = "is required: a JSON object") @Valid TransferRequest request,
-            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
-        TransferService.Result result = transfers.transfer(request, idempotencyKey);
+            @Context HttpHeaders headers) {
+        TransferService.Result result = transfers.transfer(request, IdempotencyKey.of(headers.getRequestHeader(IDEMPOTENCY_KEY)));
         return Response.created(URI.create("/transfers/" + result.transfer().id()))
                 .entity(result.transfer())
                 .header(REPLAYED, result.replayed())
@@ -48,14 +52,17 @@ public class TransferResource {
     @Path("/{id}")
     public TransferView get(@PathParam("id") String id) {
         return transfers.find(id).orElseThrow(() -> new ProblemException(ProblemType.TRANSFER_NOT_FOUND,
-                "No transfer with id '" + id + "'"));
+                "No transfer with id " + Text.quoted(id)));
     }
 
     @GET
     public List<TransferView> ofAccount(@QueryParam("account") String account, @QueryParam("page") String page,
             @QueryParam("size") String size) {
-        if (account == null || account.isBlank()) {
+        if (account == null || account.isEmpty()) {
             throw ProblemException.invalid("account is required: GET /transfers?account=<account id>");
+        }
+        if (LedgerName.ofAccountId(account).isEmpty()) {
+            throw ProblemException.invalid("account must be " + Ids.ACCOUNT_ID_FORM + ", got " + Text.quoted(account));
         }
         return transfers.ofAccount(account, Paging.of(page, size));
     }

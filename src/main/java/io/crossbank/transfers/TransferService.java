@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.crossbank.ledger.IdempotencyRecord;
+import io.crossbank.ledger.Ids;
 import io.crossbank.ledger.Ledger;
 import io.crossbank.ledger.LedgerName;
 import io.crossbank.ledger.Ledgers;
@@ -107,6 +108,9 @@ public class TransferService {
     }
 
     public Optional<TransferView> find(String transferId) {
+        if (!Ids.isTransferId(transferId)) {
+            return Optional.empty();
+        }
         List<io.crossbank.ledger.JournalEntry> rows = ledgers.all().stream()
                 .flatMap(ledger -> ledger.journalOfTransfer(transferId).stream())
                 .toList();

@@ -2,12 +2,12 @@ package io.crossbank.transfers;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.crossbank.ledger.IdempotencyRecord;
+import io.crossbank.ledger.Ids;
 import io.crossbank.ledger.InstantMicros;
 import io.crossbank.ledger.JournalEntry;
 import io.crossbank.ledger.Ledger;
@@ -47,7 +47,7 @@ public class XaTransferExecutor implements TransferExecutor {
             throw new ProblemException(ProblemType.CURRENCY_MISMATCH,
                     "Account " + command.from() + " holds " + fromCurrency + " but account " + command.to() + " holds " + toCurrency);
         }
-        String transferId = UUID.randomUUID().toString();
+        String transferId = Ids.newTransferId();
         Instant now = InstantMicros.now();
         command.idempotencyKey().ifPresent(key -> debitLedger.claimIdempotencyKey(idempotencyRecord(key, command, transferId, now)));
 

@@ -241,6 +241,57 @@ public final class Sql {
         }
     }
 
+    /**
+     * What a request could have changed in one ledger: how many accounts, journal rows and idempotency keys it
+     * holds, the sum of its balances, and its prepared branches.
+     */
+    public record LedgerState(long accounts, String balances, long journalRows, long idempotencyKeys) {
+    }
+
+    /** Both ledgers' {@link LedgerState}, postgres then mysql. */
+    public static List<LedgerState> ledgerStates() {
+        String query = "SELECT (SELECT count(*) FROM account), (SELECT coalesce(sum(balance), 0) FROM account),"
+                + " (SELECT count(*) FROM journal_entry), (SELECT count(*) FROM idempotency_key)";
+        List<LedgerState> states = new ArrayList<>();
+        for (boolean postgres : new boolean[] { true, false }) {
+            try (Connection c = postgres ? postgres(DATABASE) : mysql(DATABASE); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(query)) {
+                rs.next();
+                states.add(new LedgerState(rs.getLong(1), rs.getBigDecimal(2).setScale(2).toPlainString(), rs.getLong(3), rs.getLong(4)));
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return states;
+    }
+
+    /** The stored owner of an account, read straight from its ledger. */
+    public static String owner(String accountId) {
+        try (Connection c = ledgerOf(accountId, DATABASE);
+                PreparedStatement s = c.prepareStatement("SELECT owner FROM account WHERE id = ?")) {
+            s.setString(1, accountId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Rows of the account table whose id equals this text, as the ledger's own comparison decides. */
+    public static int accountsMatching(String ledger, String id) {
+        try (Connection c = ledger.equals("postgres") ? postgres(DATABASE) : mysql(DATABASE);
+                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM account WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Drops and recreates an empty database of that name in both servers, owned by the app user. */
     public static void recreateEmptyDatabases(String database) {
         rollBackLeftoverBranches(database);

@@ -91,9 +91,9 @@ class TransferErrorsTest {
     void unknownAccountIsNotFound() {
         assertProblem(transfer(postgresAccount, "my-00000000-0000-0000-0000-000000000000", "1.00"), 404, "account-not-found");
         assertProblem(transfer("pg-00000000-0000-0000-0000-000000000000", mysqlAccount, "1.00"), 404, "account-not-found");
-        assertProblem(transfer("no-such-ledger", mysqlAccount, "1.00"), 404, "account-not-found");
+        assertProblem(transfer("pg-" + "0".repeat(8) + "-0000-4000-8000-" + "0".repeat(12), mysqlAccount, "1.00"), 404, "account-not-found");
         assertProblem(given().get("/transfers/00000000-0000-0000-0000-000000000000"), 404, "transfer-not-found");
-        assertProblem(given().get("/transfers?account=pg-unknown"), 404, "account-not-found");
+        assertProblem(given().get("/transfers?account=pg-00000000-0000-4000-8000-000000000000"), 404, "account-not-found");
     }
 
     @Test
