@@ -29,12 +29,12 @@ case "${1:-}" in
     seed)
         n="${2:?accounts per ledger}"; balance="${3:?balance}"
         pg -d "$DB" <<SQL
-TRUNCATE account, journal_entry, idempotency_key;
+TRUNCATE account, journal_entry, idempotency_key, transfer;
 INSERT INTO account (id, owner, currency, balance, created_at)
     SELECT 'pg-00000000-0000-0000-0000-' || lpad(g::text, 12, '0'), 'bench', 'EUR', $balance, 0 FROM generate_series(1, $n) g;
 VACUUM ANALYZE account;
 SQL
-        { echo "SET FOREIGN_KEY_CHECKS = 0; TRUNCATE journal_entry; TRUNCATE idempotency_key; TRUNCATE account; SET FOREIGN_KEY_CHECKS = 1;"
+        { echo "SET FOREIGN_KEY_CHECKS = 0; TRUNCATE journal_entry; TRUNCATE idempotency_key; TRUNCATE transfer; TRUNCATE account; SET FOREIGN_KEY_CHECKS = 1;"
           echo "INSERT INTO account (id, owner, currency, balance, created_at) VALUES"
           seq 1 "$n" | awk -v b="$balance" -v n="$n" '{ printf "(\x27my-00000000-0000-0000-0000-%012d\x27, \x27bench\x27, \x27EUR\x27, %s, 0)%s\n", $1, b, ($1 < n ? "," : ";") }'
           echo "ANALYZE TABLE account;"

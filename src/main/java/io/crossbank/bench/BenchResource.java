@@ -3,7 +3,6 @@ package io.crossbank.bench;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.sql.SQLException;
-import java.util.UUID;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -17,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import io.crossbank.ledger.Ids;
 import io.crossbank.ledger.InstantMicros;
 import io.crossbank.transfers.TransferRequest;
 import io.crossbank.transfers.TransferView;
@@ -69,7 +69,7 @@ public class BenchResource {
     public Response echo(@NotNull(message = "is required: a JSON object") @Valid TransferRequest request) {
         benchSwitch.requireEnabled();
         BenchTransfer transfer = BenchTransfer.of(request, maxAmount);
-        return created(TransferSql.view(transfer, UUID.randomUUID().toString(), "EUR", InstantMicros.now()));
+        return created(TransferSql.view(transfer, Ids.newTransferId(), "EUR", InstantMicros.now()));
     }
 
     private static Response created(TransferView transfer) {

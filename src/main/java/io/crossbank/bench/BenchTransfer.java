@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 import io.crossbank.ledger.LedgerName;
+import io.crossbank.ledger.TransferRecord;
 import io.crossbank.transfers.TransferCommand;
 import io.crossbank.transfers.TransferRequest;
 import io.crossbank.transfers.TransferView;
@@ -27,7 +28,7 @@ record BenchTransfer(String from, String to, BigDecimal amount, LedgerName fromL
     }
 
     static BenchTransfer of(TransferRequest request, BigDecimal maxAmount) {
-        TransferCommand command = TransferCommand.of(request, null, maxAmount);
+        TransferCommand command = TransferCommand.of(request, null, maxAmount, TransferRecord.Mode.XA);
         return new BenchTransfer(command.from(), command.to(), command.amount(), command.fromLedger(), command.toLedger(),
                 command.debitLedgerFirst());
     }

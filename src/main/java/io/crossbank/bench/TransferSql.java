@@ -7,11 +7,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
-import io.crossbank.ledger.InstantMicros;
 import io.crossbank.ledger.Amounts;
+import io.crossbank.ledger.Ids;
+import io.crossbank.ledger.InstantMicros;
 import io.crossbank.ledger.LedgerName;
+import io.crossbank.ledger.TransferRecord;
 import io.crossbank.problems.ProblemException;
 import io.crossbank.problems.ProblemType;
 import io.crossbank.transfers.TransferView;
@@ -29,6 +30,9 @@ final class TransferSql {
     private static final String JOURNAL = "INSERT INTO journal_entry "
             + "(transfer_id, account_id, counterparty_id, direction, amount, currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
+    private static final String TRANSFER = "INSERT INTO transfer "
+            + "(id, mode, status, from_account, to_account, amount, currency, created_at, updated_at) VALUES (?, 'XA', 'COMMITTED', ?, ?, ?, ?, ?, ?)";
+
     private TransferSql() {
     }
 
@@ -40,8 +44,9 @@ final class TransferSql {
             throw new ProblemException(ProblemType.CURRENCY_MISMATCH, "Account " + transfer.from() + " holds " + fromCurrency
                     + " but account " + transfer.to() + " holds " + toCurrency);
         }
-        String transferId = UUID.randomUUID().toString();
+        String transferId = Ids.newTransferId();
         Instant now = InstantMicros.now();
+        record(debitSide, transferId, transfer, fromCurrency, now);
         if (transfer.from().compareTo(transfer.to()) < 0) {
             debit(debitSide, transfer);
             credit(creditSide, transfer);
@@ -56,8 +61,8 @@ final class TransferSql {
 
     /** What POST /transfers answers, so both paths serialise the same JSON. */
     static TransferView view(BenchTransfer transfer, String transferId, String currency, Instant now) {
-        return new TransferView(transferId, transfer.from(), transfer.to(), Amounts.format(transfer.amount()), currency,
-                TransferView.COMMITTED, now, List.of(
+        return new TransferView(transferId, transfer.from(), transfer.to(), Amounts.format(transfer.amount()), currency, "xa",
+                TransferRecord.Status.COMMITTED.name(), null, now, List.of(
                         new TransferView.Entry(ledger(transfer.to()), transfer.to(), "CREDIT"),
                         new TransferView.Entry(ledger(transfer.from()), transfer.from(), "DEBIT")));
     }
@@ -97,6 +102,22 @@ final class TransferSql {
             if (credit.executeUpdate() != 1) {
                 throw ProblemException.accountNotFound(transfer.to());
             }
+        }
+    }
+
+    /** The product's transfer record, so that both paths write the same rows. */
+    private static void record(Connection connection, String transferId, BenchTransfer transfer, String currency, Instant now)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(TRANSFER)) {
+            long micros = new InstantMicros().convertToDatabaseColumn(now);
+            insert.setString(1, transferId);
+            insert.setString(2, transfer.from());
+            insert.setString(3, transfer.to());
+            insert.setBigDecimal(4, transfer.amount());
+            insert.setString(5, currency);
+            insert.setLong(6, micros);
+            insert.setLong(7, micros);
+            insert.executeUpdate();
         }
     }
 

@@ -17,13 +17,18 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** One ledger's side of a transfer: the debit or the credit of one of its accounts. */
+/** One ledger's side of a transfer: the debit or the credit of one of its accounts (or the compensation of one). */
 @Entity
 @Table(name = "journal_entry")
 public class JournalEntry {
 
     public enum Direction {
         DEBIT, CREDIT
+    }
+
+    /** Why the account moved: the transfer itself, or the compensation that reverses a side of it. */
+    public enum Kind {
+        TRANSFER, COMPENSATION
     }
 
     @Embeddable
@@ -35,22 +40,28 @@ public class JournalEntry {
         @Column(name = "account_id", length = 40)
         public String accountId;
 
+        @Enumerated(EnumType.STRING)
+        @Column(length = 12)
+        public Kind kind;
+
         public Key() {
         }
 
-        public Key(String transferId, String accountId) {
+        public Key(String transferId, String accountId, Kind kind) {
             this.transferId = transferId;
             this.accountId = accountId;
+            this.kind = kind;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && Objects.equals(transferId, k.transferId) && Objects.equals(accountId, k.accountId);
+            return o instanceof Key k && Objects.equals(transferId, k.transferId) && Objects.equals(accountId, k.accountId)
+                    && kind == k.kind;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(transferId, accountId);
+            return Objects.hash(transferId, accountId, kind);
         }
     }
 

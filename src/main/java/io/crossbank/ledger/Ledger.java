@@ -1,6 +1,7 @@
 package io.crossbank.ledger;
 
 import java.math.BigDecimal;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,6 +87,27 @@ public class Ledger {
 
     public void record(JournalEntry entry) {
         em.persist(entry);
+    }
+
+    public void addTransfer(TransferRecord transfer) {
+        em.persist(transfer);
+    }
+
+    public Optional<TransferRecord> findTransfer(String transferId) {
+        return em.createQuery("from TransferRecord t where t.id = :id", TransferRecord.class)
+                .setParameter("id", transferId)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /** The records among these ids that this ledger holds (those of transfers debiting one of its accounts). */
+    public List<TransferRecord> findTransfers(Collection<String> transferIds) {
+        if (transferIds.isEmpty()) {
+            return List.of();
+        }
+        return em.createQuery("from TransferRecord t where t.id in :ids", TransferRecord.class)
+                .setParameter("ids", transferIds)
+                .getResultList();
     }
 
     public List<JournalEntry> journalOfTransfer(String transferId) {

@@ -4,31 +4,46 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import io.crossbank.ledger.Amounts;
 import io.crossbank.ledger.Ids;
 import io.crossbank.ledger.LedgerName;
+import io.crossbank.ledger.TransferRecord;
 import io.crossbank.problems.ProblemException;
 import io.crossbank.problems.Text;
 
 /** A validated transfer request: what any transfer mode executes. */
-public record TransferCommand(String from, String to, BigDecimal amount, Optional<String> idempotencyKey) {
+public record TransferCommand(String from, String to, BigDecimal amount, TransferRecord.Mode mode, Optional<String> idempotencyKey) {
 
     private static final BigDecimal CENT = new BigDecimal("0.01");
 
     /**
      * @param idempotencyKey already checked by {@link IdempotencyKey}; null without one
      */
-    public static TransferCommand of(TransferRequest request, String idempotencyKey, BigDecimal maxAmount) {
+    public static TransferCommand of(TransferRequest request, String idempotencyKey, BigDecimal maxAmount,
+            TransferRecord.Mode defaultMode) {
         requireAccountId("from", request.from());
         requireAccountId("to", request.to());
         if (request.from().equals(request.to())) {
             throw ProblemException.invalid("from and to are the same account: " + request.from());
         }
         BigDecimal amount = Amounts.parse("amount", request.amount(), CENT, maxAmount);
-        return new TransferCommand(request.from(), request.to(), amount, Optional.ofNullable(idempotencyKey));
+        TransferRecord.Mode mode = request.mode() == null ? defaultMode : mode(request.mode());
+        return new TransferCommand(request.from(), request.to(), amount, mode, Optional.ofNullable(idempotencyKey));
+    }
+
+    private static TransferRecord.Mode mode(String name) {
+        return Arrays.stream(TransferRecord.Mode.values())
+                .filter(m -> m.name().toLowerCase(Locale.ROOT).equals(name))
+                .findFirst()
+                .orElseThrow(() -> ProblemException.invalid("mode must be one of " + Arrays.stream(TransferRecord.Mode.values())
+                        .map(m -> "\"" + m.name().toLowerCase(Locale.ROOT) + "\"").collect(Collectors.joining(", ")) + ", got "
+                        + Text.quoted(name)));
     }
 
     private static void requireAccountId(String field, String id) {
@@ -62,6 +77,7 @@ public record TransferCommand(String from, String to, BigDecimal amount, Optiona
     /** What a replay must match to be the same request. */
     public String requestHash() {
         try {
+            // The mode is left out: a retry that names the default mode explicitly is still the same transfer.
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest((from + "\n" + to + "\n" + Amounts.format(amount)).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);

@@ -1,10 +1,14 @@
 package io.crossbank.transfers;
 
+import io.crossbank.ledger.TransferRecord;
+
 /**
- * Applies a validated transfer to the ledgers, all or nothing. {@link XaTransferExecutor} does it in one
- * XA transaction; another mode (e.g. a saga) would be another implementation.
+ * Applies a validated transfer to the ledgers in one mode, all or nothing. {@link XaTransferExecutor} does it in one
+ * XA transaction; another mode (a saga) is another implementation, found by {@link TransferModes}.
  */
 public interface TransferExecutor {
 
-    TransferView execute(TransferCommand command);
+    TransferRecord.Mode mode();
+
+    TransferOutcome execute(TransferCommand command);
 }

@@ -42,8 +42,10 @@ public class TransferResource {
     public Response transfer(@NotNull(message = "is required: a JSON object") @Valid TransferRequest request,
             @Context HttpHeaders headers) {
         TransferService.Result result = transfers.transfer(request, IdempotencyKey.of(headers.getRequestHeader(IDEMPOTENCY_KEY)));
-        return Response.created(URI.create("/transfers/" + result.transfer().id()))
-                .entity(result.transfer())
+        URI location = URI.create("/transfers/" + result.transfer().id());
+        // 202 while the transfer is still PENDING (a mode that completes it after answering): Location says where to look.
+        Response.ResponseBuilder response = result.pending() ? Response.accepted().location(location) : Response.created(location);
+        return response.entity(result.transfer())
                 .header(REPLAYED, result.replayed())
                 .build();
     }

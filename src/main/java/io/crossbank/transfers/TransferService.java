@@ -1,7 +1,11 @@
 package io.crossbank.transfers;
 
 import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +17,7 @@ import io.crossbank.ledger.Ids;
 import io.crossbank.ledger.Ledger;
 import io.crossbank.ledger.LedgerName;
 import io.crossbank.ledger.Ledgers;
+import io.crossbank.ledger.TransferRecord;
 import io.crossbank.problems.DatabaseFailures;
 import io.crossbank.problems.Paging;
 import io.crossbank.problems.ProblemException;
@@ -30,27 +35,38 @@ import io.quarkus.logging.Log;
 public class TransferService {
 
     /** The result of POST /transfers; {@code replayed} when an Idempotency-Key matched an earlier request. */
-    public record Result(TransferView transfer, boolean replayed) {
+    public record Result(TransferView transfer, boolean replayed, boolean pending) {
+
+        static Result of(TransferOutcome outcome) {
+            return new Result(outcome.transfer(), false, outcome instanceof TransferOutcome.Accepted);
+        }
+
+        static Result replayOf(TransferView transfer) {
+            return new Result(transfer, true, TransferRecord.Status.PENDING.name().equals(transfer.status()));
+        }
     }
 
-    private final TransferExecutor executor;
+    private final TransferModes modes;
     private final Ledgers ledgers;
     private final TransferMetrics metrics;
     private final BigDecimal maxAmount;
+    private final TransferRecord.Mode defaultMode;
 
-    TransferService(TransferExecutor executor, Ledgers ledgers, TransferMetrics metrics,
-            @ConfigProperty(name = "crossbank.transfers.max-amount") BigDecimal maxAmount) {
-        this.executor = executor;
+    TransferService(TransferModes modes, Ledgers ledgers, TransferMetrics metrics,
+            @ConfigProperty(name = "crossbank.transfers.max-amount") BigDecimal maxAmount,
+            @ConfigProperty(name = "crossbank.transfers.default-mode", defaultValue = "xa") String defaultMode) {
+        this.modes = modes;
         this.ledgers = ledgers;
         this.metrics = metrics;
         this.maxAmount = maxAmount;
+        this.defaultMode = TransferRecord.Mode.valueOf(defaultMode.toUpperCase(Locale.ROOT));
     }
 
     public Result transfer(TransferRequest request, String idempotencyKey) {
         long start = System.nanoTime();
         Route route = Route.UNROUTED;
         try {
-            TransferCommand command = TransferCommand.of(request, idempotencyKey, maxAmount);
+            TransferCommand command = TransferCommand.of(request, idempotencyKey, maxAmount, defaultMode);
             route = command.crossLedger() ? Route.CROSS_LEDGER : Route.SAME_LEDGER;
             Result result = executeOnce(command);
             metrics.record(route, result.replayed() ? Outcome.REPLAYED : Outcome.COMMITTED, start);
@@ -69,7 +85,7 @@ public class TransferService {
             return earlier.get();
         }
         try {
-            return new Result(executor.execute(command), false);
+            return Result.of(modes.of(command.mode()).execute(command));
         } catch (RuntimeException e) {
             // A parallel request with the same key committed first: our insert of the key waited for it,
             // then failed, and our transaction rolled back. Answer with what the first one did.
@@ -100,8 +116,8 @@ public class TransferService {
                                     + record.get().transferId + "); use a new key for a new transfer");
                 }
                 TransferView transfer = find(record.get().transferId)
-                        .orElseThrow(() -> new IllegalStateException("transfer " + record.get().transferId + " has a key but no journal"));
-                return Optional.of(new Result(transfer, true));
+                        .orElseThrow(() -> new IllegalStateException("transfer " + record.get().transferId + " has a key but no record"));
+                return Optional.of(Result.replayOf(transfer));
             }
         }
         return Optional.empty();
@@ -111,17 +127,28 @@ public class TransferService {
         if (!Ids.isTransferId(transferId)) {
             return Optional.empty();
         }
-        List<io.crossbank.ledger.JournalEntry> rows = ledgers.all().stream()
+        Optional<TransferRecord> record = ledgers.all().stream()
+                .flatMap(ledger -> ledger.findTransfer(transferId).stream())
+                .findFirst();
+        return record.map(r -> TransferView.of(r, ledgers.all().stream()
                 .flatMap(ledger -> ledger.journalOfTransfer(transferId).stream())
-                .toList();
-        return rows.isEmpty() ? Optional.empty() : Optional.of(TransferView.of(rows));
+                .toList()));
     }
 
+    /** Newest first; a transfer that moved the account twice (a debit and its compensation) is listed once. */
     public List<TransferView> ofAccount(String accountId, Paging paging) {
         Ledger ledger = ledgers.holding(accountId)
                 .filter(l -> l.findAccount(accountId).isPresent())
                 .orElseThrow(() -> ProblemException.accountNotFound(accountId));
-        return ledger.journalOfAccount(accountId, paging.offset(), paging.size()).stream()
+        List<String> ids = ledger.journalOfAccount(accountId, paging.offset(), paging.size()).stream()
+                .map(row -> row.key.transferId)
+                .distinct()
+                .toList();
+        Map<String, TransferRecord> records = new HashMap<>();
+        ledgers.all().forEach(l -> l.findTransfers(ids).forEach(r -> records.put(r.id, r)));
+        return ids.stream()
+                .map(records::get)
+                .filter(Objects::nonNull)
                 .map(TransferView::summary)
                 .toList();
     }

@@ -12,6 +12,7 @@ import io.crossbank.ledger.InstantMicros;
 import io.crossbank.ledger.JournalEntry;
 import io.crossbank.ledger.Ledger;
 import io.crossbank.ledger.Ledgers;
+import io.crossbank.ledger.TransferRecord;
 import io.crossbank.problems.ProblemException;
 import io.crossbank.problems.ProblemType;
 
@@ -29,8 +30,13 @@ public class XaTransferExecutor implements TransferExecutor {
     }
 
     @Override
+    public TransferRecord.Mode mode() {
+        return TransferRecord.Mode.XA;
+    }
+
+    @Override
     @Transactional
-    public TransferView execute(TransferCommand command) {
+    public TransferOutcome execute(TransferCommand command) {
         Ledger debitLedger = ledgers.get(command.fromLedger());
         Ledger creditLedger = ledgers.get(command.toLedger());
         // The first statement on a ledger takes a connection from its pool: in the fixed ledger order.
@@ -50,6 +56,9 @@ public class XaTransferExecutor implements TransferExecutor {
         String transferId = Ids.newTransferId();
         Instant now = InstantMicros.now();
         command.idempotencyKey().ifPresent(key -> debitLedger.claimIdempotencyKey(idempotencyRecord(key, command, transferId, now)));
+        // Committed when this transaction commits, or never there at all.
+        TransferRecord record = record(transferId, command, fromCurrency, now);
+        debitLedger.addTransfer(record);
 
         // Rows are locked in account-id order whatever the direction, so two opposing transfers queue up
         // instead of each holding one row, in different databases, that the other waits for.
@@ -64,7 +73,7 @@ public class XaTransferExecutor implements TransferExecutor {
         JournalEntry credit = entry(transferId, command.to(), command.from(), JournalEntry.Direction.CREDIT, command, fromCurrency, now);
         debitLedger.record(debit);
         creditLedger.record(credit);
-        return TransferView.of(List.of(debit, credit));
+        return new TransferOutcome.Done(TransferView.of(record, List.of(debit, credit)));
     }
 
     private static String currencyOf(Ledger ledger, String accountId) {
@@ -93,10 +102,24 @@ public class XaTransferExecutor implements TransferExecutor {
         return record;
     }
 
+    private static TransferRecord record(String transferId, TransferCommand command, String currency, Instant now) {
+        TransferRecord record = new TransferRecord();
+        record.id = transferId;
+        record.mode = TransferRecord.Mode.XA;
+        record.status = TransferRecord.Status.COMMITTED;
+        record.fromAccount = command.from();
+        record.toAccount = command.to();
+        record.amount = command.amount();
+        record.currency = currency;
+        record.createdAt = now;
+        record.updatedAt = now;
+        return record;
+    }
+
     private static JournalEntry entry(String transferId, String account, String counterparty, JournalEntry.Direction direction,
             TransferCommand command, String currency, Instant now) {
         JournalEntry entry = new JournalEntry();
-        entry.key = new JournalEntry.Key(transferId, account);
+        entry.key = new JournalEntry.Key(transferId, account, JournalEntry.Kind.TRANSFER);
         entry.counterpartyId = counterparty;
         entry.direction = direction;
         entry.amount = command.amount();

@@ -113,6 +113,10 @@ class RequestContractTest {
             cases.add(post("ids " + ids[0] + " -> " + ids[1], "/transfers",
                     "{\"from\":\"" + ids[0] + "\",\"to\":\"" + ids[1] + "\",\"amount\":\"1.00\"}", 400, "invalid-request"));
         }
+        for (String mode : List.of("\"XA\"", "\"saga2\"", "\"\"", "1", "true")) {
+            cases.add(post("mode " + mode, "/transfers", "{\"from\":\"{pg}\",\"to\":\"{my}\",\"amount\":\"1.00\",\"mode\":" + mode + "}",
+                    400, "invalid-request"));
+        }
         cases.add(post("from a number", "/transfers", "{\"from\":5,\"to\":\"{my}\",\"amount\":\"1.00\"}", 400, "invalid-request"));
         cases.add(post("from an object", "/transfers", "{\"from\":{},\"to\":\"{my}\",\"amount\":\"1.00\"}", 400, "invalid-request"));
         cases.add(post("well-formed but unknown account", "/transfers",
@@ -210,7 +214,7 @@ class RequestContractTest {
         assertThat(detailOf(post("", "/transfers", "{\"from\":\"{pg}\",\"to\":\"{my}\",\"amount\":\"0.01\",\"amount\":\"0.02\"}", 400, "")))
                 .contains("'amount'");
         assertThat(detailOf(post("", "/transfers", "{\"from\":\"{pg}\",\"to\":\"{my}\",\"amount\":\"1.00\",\"currency\":\"USD\"}", 400, "")))
-                .contains("'currency'").contains("amount, from, to");
+                .contains("'currency'").contains("amount, from, mode, to");
         assertThat(detailOf(post("", "/transfers", "{\"from\":\"{pg}\",\"to\":\"{my}\",\"amount\":1.5}", 400, ""))).contains("'amount'")
                 .contains("string");
         assertThat(detailOf(post("", "/transfers", "{\"from\":\"{pg}\",\"to\":\"{my} \",\"amount\":\"1.00\"}", 400, ""))).startsWith("to ");

@@ -49,6 +49,19 @@ public final class Api {
         return new BigDecimal(given().get("/accounts/" + accountId).then().statusCode(200).extract().<String>path("balance"));
     }
 
+    /**
+     * The value of one series in /q/metrics (Prometheus text), named by its name and the start of its labels, e.g.
+     * {@code crossbank_transfers_seconds_count{outcome="committed",route="cross-ledger"}; 0 when the series does not
+     * exist yet (a counter that has not counted anything).
+     */
+    public static double metric(String seriesPrefix) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines()
+                .filter(line -> line.startsWith(seriesPrefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     /** Asserts an application/problem+json answer with this status and type suffix; returns its detail. */
     public static String assertProblem(Response response, int status, String type) {
         assertThat(response.statusCode()).as("HTTP status of %s", response.body().asString()).isEqualTo(status);

@@ -242,27 +242,40 @@ public final class Sql {
     }
 
     /**
-     * What a request could have changed in one ledger: how many accounts, journal rows and idempotency keys it
-     * holds, the sum of its balances, and its prepared branches.
+     * What a request could have changed in one ledger: how many accounts, journal rows, idempotency keys and transfer
+     * records it holds, and the sum of its balances.
      */
-    public record LedgerState(long accounts, String balances, long journalRows, long idempotencyKeys) {
+    public record LedgerState(long accounts, String balances, long journalRows, long idempotencyKeys, long transfers) {
     }
 
     /** Both ledgers' {@link LedgerState}, postgres then mysql. */
     public static List<LedgerState> ledgerStates() {
         String query = "SELECT (SELECT count(*) FROM account), (SELECT coalesce(sum(balance), 0) FROM account),"
-                + " (SELECT count(*) FROM journal_entry), (SELECT count(*) FROM idempotency_key)";
+                + " (SELECT count(*) FROM journal_entry), (SELECT count(*) FROM idempotency_key), (SELECT count(*) FROM transfer)";
         List<LedgerState> states = new ArrayList<>();
         for (boolean postgres : new boolean[] { true, false }) {
             try (Connection c = postgres ? postgres(DATABASE) : mysql(DATABASE); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery(query)) {
                 rs.next();
-                states.add(new LedgerState(rs.getLong(1), rs.getBigDecimal(2).setScale(2).toPlainString(), rs.getLong(3), rs.getLong(4)));
+                states.add(new LedgerState(rs.getLong(1), rs.getBigDecimal(2).setScale(2).toPlainString(), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         }
         return states;
+    }
+
+    /** "MODE STATUS" of a transfer's record in that ledger ("postgres" or "mysql"), or null if it holds none. */
+    public static String transferRecord(String ledger, String transferId) {
+        try (Connection c = ledger.equals("postgres") ? postgres(DATABASE) : mysql(DATABASE);
+                PreparedStatement s = c.prepareStatement("SELECT mode, status FROM transfer WHERE id = ?")) {
+            s.setString(1, transferId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) + " " + rs.getString(2) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The stored owner of an account, read straight from its ledger. */

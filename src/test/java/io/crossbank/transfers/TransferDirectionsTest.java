@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.crossbank.support.Api;
 import io.crossbank.support.Sql;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -43,13 +44,22 @@ class TransferDirectionsTest {
         assertThat(postgresRows).as("journal rows in postgres").isEqualTo(count("postgres", fromLedger, toLedger));
         assertThat(mysqlRows).as("journal rows in mysql").isEqualTo(count("mysql", fromLedger, toLedger));
 
-        given().get("/transfers/" + id).then().statusCode(200);
+        assertThat(Sql.transferRecord(fromLedger, id)).as("the transfer's record, in the debited ledger %s", fromLedger)
+                .isEqualTo("XA COMMITTED");
+        if (!fromLedger.equals(toLedger)) {
+            assertThat(Sql.transferRecord(toLedger, id)).as("no record in the credited ledger %s", toLedger).isNull();
+        }
+
         Response fetched = given().get("/transfers/" + id);
+        fetched.then().statusCode(200);
+        assertThat(fetched.<String>path("mode")).isEqualTo("xa");
+        assertThat(fetched.<String>path("status")).isEqualTo("COMMITTED");
         assertThat(fetched.<String>path("from")).isEqualTo(from);
         assertThat(fetched.<String>path("to")).isEqualTo(to);
         assertThat(fetched.<String>path("createdAt")).isEqualTo(response.<String>path("createdAt"));
         assertThat(fetched.<List<Object>>path("entries")).hasSize(2);
         assertThat(given().get("/transfers?account=" + to).<List<String>>path("id")).containsExactly(id);
+        assertThat(given().get("/transfers?account=" + to).<List<String>>path("mode")).containsExactly("xa");
         assertThat(given().get("/transfers?account=" + from).<List<String>>path("id")).containsExactly(id);
         assertThat(Sql.preparedBranches()).as("prepared branches left behind").isEmpty();
     }
@@ -58,11 +68,20 @@ class TransferDirectionsTest {
     void metricsCountTransfersByRouteAndOutcome() {
         String a = openAccount("postgres", "10.00");
         String b = openAccount("mysql", "10.00");
+        String committed = "crossbank_transfers_seconds_count{outcome=\"committed\",route=\"cross-ledger\"";
+        String rejected = "crossbank_transfers_seconds_count{outcome=\"rejected\",route=\"cross-ledger\"";
+        String sameLedger = "crossbank_transfers_seconds_count{outcome=\"committed\",route=\"same-ledger\"";
+        double committedBefore = Api.metric(committed);
+        double rejectedBefore = Api.metric(rejected);
+        double sameLedgerBefore = Api.metric(sameLedger);
+
         transfer(a, b, "1.00").then().statusCode(201);
         transfer(a, b, "1000.00").then().statusCode(422);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).contains("crossbank_transfers_seconds_count{outcome=\"committed\",route=\"cross-ledger\"")
-                .contains("crossbank_transfers_seconds_count{outcome=\"rejected\",route=\"cross-ledger\"");
+        transfer(a, b, "2.00").then().statusCode(201);
+
+        assertThat(Api.metric(committed) - committedBefore).as("committed cross-ledger transfers counted").isEqualTo(2);
+        assertThat(Api.metric(rejected) - rejectedBefore).as("rejected cross-ledger transfers counted").isEqualTo(1);
+        assertThat(Api.metric(sameLedger) - sameLedgerBefore).as("no same-ledger transfer counted").isZero();
     }
 
     private static int count(String ledger, String fromLedger, String toLedger) {
