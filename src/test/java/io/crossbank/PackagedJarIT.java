@@ -5,6 +5,9 @@ import static io.crossbank.support.Api.openAccount;
 import static io.crossbank.support.Api.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
@@ -14,10 +17,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.crossbank.support.AppProcess;
 import io.crossbank.support.Sql;
 import io.crossbank.support.XaDatabases;
 import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 /** The packaged jar, started as a process against two empty databases, creates its schema and serves. */
@@ -86,5 +93,15 @@ class PackagedJarIT {
         }
         assertThat(status).as("transfers flow again once the database is back").isEqualTo(201);
         assertThat(Sql.balance(to, DATABASE)).isEqualByComparingTo("10.00");
+    }
+
+    /** .ci/run lints the document the build stored; that must be the one the packaged app serves. */
+    @Test
+    @Order(3)
+    void servesTheOpenApiDocumentTheBuildStoredForTheLinter() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode stored = json.readTree(Files.readString(Path.of("target/openapi/openapi.json")));
+        JsonNode served = json.readTree(RestAssured.given().accept(ContentType.JSON).get("/q/openapi?format=json").asString());
+        assertThat(served).as("The served /q/openapi equals target/openapi/openapi.json.").isEqualTo(stored);
     }
 }

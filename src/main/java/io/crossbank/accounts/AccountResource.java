@@ -14,11 +14,31 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.crossbank.ApiDocument;
 import io.crossbank.problems.Paging;
 import io.crossbank.problems.ProblemException;
 
 @Path("/accounts")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocument.TAG_ACCOUNTS)
+@SecurityRequirements // public: no authentication
+@APIResponse(responseCode = "406", ref = ApiDocument.NOT_ACCEPTABLE)
+@APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL_ERROR)
+@APIResponse(responseCode = "503", ref = ApiDocument.SERVICE_UNAVAILABLE)
+@APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED) // credentials sent and refused
 public class AccountResource {
 
     private final AccountService accounts;
@@ -29,6 +49,18 @@ public class AccountResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "openAccount", summary = "Open an account in one ledger")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = NewAccount.class),
+            examples = @ExampleObject(name = "postgres", summary = "An account in the PostgreSQL ledger with a balance",
+                    value = "{\"ledger\":\"postgres\",\"owner\":\"Ada Lovelace\",\"currency\":\"EUR\",\"initialBalance\":\"100.00\"}")))
+    @APIResponse(responseCode = "201", description = "Opened",
+            headers = @Header(name = "Location", required = true, description = "The URL of the new account",
+                    schema = @Schema(type = SchemaType.STRING, format = "uri")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountView.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.INVALID_REQUEST)
+    @APIResponse(responseCode = "413", ref = ApiDocument.PAYLOAD_TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
     public Response open(@NotNull(message = "is required: a JSON object") @Valid NewAccount request) {
         AccountView account = accounts.open(request);
         return Response.created(URI.create("/accounts/" + account.id())).entity(account).build();
@@ -36,11 +68,28 @@ public class AccountResource {
 
     @GET
     @Path("/{id}")
+    @Operation(operationId = "getAccount", summary = "One account and its balance")
+    @Parameter(name = "id", in = ParameterIn.PATH, required = true, description = "The account id",
+            schema = @Schema(type = SchemaType.STRING), example = ApiDocument.PG_ACCOUNT_EXAMPLE)
+    @APIResponse(responseCode = "200", description = "The account",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountView.class)))
+    @APIResponse(responseCode = "404", ref = ApiDocument.ACCOUNT_NOT_FOUND)
     public AccountView get(@PathParam("id") String id) {
         return accounts.find(id).orElseThrow(() -> ProblemException.accountNotFound(id));
     }
 
     @GET
+    @Operation(operationId = "listAccounts", summary = "A page of accounts ordered by id, of one ledger or both")
+    @Parameter(name = "ledger", in = ParameterIn.QUERY, description = "Only this ledger's accounts; both ledgers when absent",
+            schema = @Schema(type = SchemaType.STRING, enumeration = { "postgres", "mysql" }))
+    @Parameter(name = "page", in = ParameterIn.QUERY, description = "The page number, from 0",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "" + Paging.MAX_PAGE, defaultValue = "0"))
+    @Parameter(name = "size", in = ParameterIn.QUERY, description = "Accounts per page",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "" + Paging.MAX_SIZE,
+                    defaultValue = "" + Paging.DEFAULT_SIZE))
+    @APIResponse(responseCode = "200", description = "The page",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountPage.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.INVALID_REQUEST)
     public AccountPage list(@QueryParam("ledger") String ledger, @QueryParam("page") String page,
             @QueryParam("size") String size) {
         return accounts.list(ledger, Paging.of(page, size));

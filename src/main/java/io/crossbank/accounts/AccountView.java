@@ -2,11 +2,22 @@ package io.crossbank.accounts;
 
 import java.time.Instant;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import io.crossbank.ApiDocument;
 import io.crossbank.ledger.Account;
 import io.crossbank.ledger.Amounts;
 import io.crossbank.ledger.LedgerName;
 
-public record AccountView(String id, String ledger, String owner, String currency, String balance, Instant createdAt) {
+@Schema(description = "An account")
+public record AccountView(
+        @Schema(required = true, description = "The account id: pg- (postgres ledger) or my- (mysql ledger) and a UUID",
+                pattern = ApiDocument.ACCOUNT_ID_PATTERN, example = ApiDocument.PG_ACCOUNT_EXAMPLE) String id,
+        @Schema(required = true, enumeration = { "postgres", "mysql" }, example = "postgres") String ledger,
+        @Schema(required = true, example = "Ada Lovelace") String owner,
+        @Schema(required = true, description = "ISO 4217 code", example = "EUR") String currency,
+        @Schema(required = true, description = "A decimal string with two fraction digits", example = "100.00") String balance,
+        @Schema(required = true) Instant createdAt) {
 
     static AccountView of(Account account) {
         return new AccountView(account.id, LedgerName.ofAccountId(account.id).orElseThrow().apiName(), account.owner,

@@ -11,18 +11,41 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.crossbank.ApiDocument;
+
 /**
  * Accounts and money per ledger. Each ledger is read separately, so while transfers run the figures are
  * not one snapshot across both databases.
  */
 @Path("/ledgers")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocument.TAG_LEDGERS)
+@SecurityRequirements // public: no authentication
+@APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED) // credentials sent and refused
 public class LedgerResource {
 
-    public record LedgerSummary(String ledger, long accounts, Map<String, String> balances) {
+    @Schema(description = "One ledger's accounts and money")
+    public record LedgerSummary(
+            @Schema(required = true, enumeration = { "postgres", "mysql" }, example = "postgres") String ledger,
+            @Schema(required = true, description = "How many accounts it holds", example = "1") long accounts,
+            @Schema(required = true, description = "The sum of its balances per ISO 4217 currency code, decimal strings",
+                    example = "{\"EUR\":\"100.00\"}") Map<String, String> balances) {
     }
 
-    public record Summary(List<LedgerSummary> ledgers, long accounts, Map<String, String> balances) {
+    @Schema(description = "Accounts and money per ledger and in total; each ledger is read separately, so while transfers "
+            + "run the figures are not one snapshot across both")
+    public record Summary(
+            @Schema(required = true) List<LedgerSummary> ledgers,
+            @Schema(required = true, description = "Accounts in both ledgers", example = "2") long accounts,
+            @Schema(required = true, description = "The sum of all balances per currency", example = "{\"EUR\":\"100.00\"}")
+            Map<String, String> balances) {
     }
 
     private final Ledgers ledgers;
@@ -32,6 +55,12 @@ public class LedgerResource {
     }
 
     @GET
+    @Operation(operationId = "ledgerSummary", summary = "Accounts and balances per currency, per ledger and in total")
+    @APIResponse(responseCode = "200", description = "The figures",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Summary.class)))
+    @APIResponse(responseCode = "406", ref = ApiDocument.NOT_ACCEPTABLE)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL_ERROR)
+    @APIResponse(responseCode = "503", ref = ApiDocument.SERVICE_UNAVAILABLE)
     public Summary summary() {
         Map<String, BigDecimal> grandTotal = new TreeMap<>();
         long accounts = 0;

@@ -4,9 +4,11 @@ package io.crossbank.problems;
 public record Paging(int page, int size) {
 
     public static final int MAX_SIZE = 100;
+    public static final int DEFAULT_SIZE = 20;
+    public static final int MAX_PAGE = Integer.MAX_VALUE / MAX_SIZE;
 
     public static Paging of(String page, String size) {
-        return new Paging(parse("page", page, 0, 0, Integer.MAX_VALUE / MAX_SIZE), parse("size", size, 20, 1, MAX_SIZE));
+        return new Paging(parse("page", page, 0, 0, MAX_PAGE), parse("size", size, DEFAULT_SIZE, 1, MAX_SIZE));
     }
 
     public int offset() {

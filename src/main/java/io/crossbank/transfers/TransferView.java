@@ -5,8 +5,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.crossbank.ApiDocument;
 import io.crossbank.ledger.Amounts;
 import io.crossbank.ledger.JournalEntry;
 import io.crossbank.ledger.LedgerName;
@@ -17,10 +20,25 @@ import io.crossbank.ledger.TransferRecord;
  * journal rows show (omitted in an account's list of transfers).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TransferView(String id, String from, String to, String amount, String currency, String mode, String status,
-        String reason, Instant createdAt, List<Entry> entries) {
+@Schema(description = "A transfer")
+public record TransferView(
+        @Schema(required = true, pattern = ApiDocument.TRANSFER_ID_PATTERN, example = ApiDocument.TRANSFER_EXAMPLE) String id,
+        @Schema(required = true, description = "The debited account", example = ApiDocument.PG_ACCOUNT_EXAMPLE) String from,
+        @Schema(required = true, description = "The credited account", example = ApiDocument.MY_ACCOUNT_EXAMPLE) String to,
+        @Schema(required = true, description = "A decimal string with two fraction digits", example = "12.34") String amount,
+        @Schema(required = true, description = "ISO 4217 code of both accounts", example = "EUR") String currency,
+        @Schema(required = true, enumeration = "xa", description = "How the transfer is carried out: one XA transaction") String mode,
+        @Schema(required = true, enumeration = "COMMITTED",
+                description = "An XA transfer is visible only once committed in every ledger it touches") String status,
+        @Schema(description = "Why a transfer was compensated (absent otherwise)") String reason,
+        @Schema(required = true) Instant createdAt,
+        @Schema(description = "The ledger sides found, debit first; absent from the lists of GET /transfers?account=") List<Entry> entries) {
 
-    public record Entry(String ledger, String account, String direction) {
+    @Schema(description = "One ledger's side of a transfer")
+    public record Entry(
+            @Schema(required = true, enumeration = { "postgres", "mysql" }, example = "postgres") String ledger,
+            @Schema(required = true, example = ApiDocument.PG_ACCOUNT_EXAMPLE) String account,
+            @Schema(required = true, enumeration = { "DEBIT", "CREDIT" }, example = "DEBIT") String direction) {
     }
 
     /** The transfer with the journal rows of both ledgers. */
