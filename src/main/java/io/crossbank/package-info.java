@@ -84,9 +84,13 @@
                                                         + "\"title\":\"The database refused to resolve the branch\",\"status\":409,\"detail\":"
                                                         + "\"Only the user that prepared branch 131077-00-00 (crossbank) or a superuser may decide it; "
                                                         + "nothing was changed.\"}") })),
-                        @APIResponse(name = ApiDocument.PAYLOAD_TOO_LARGE, description = "The request body is larger than the service accepts. "
-                                + "Nothing was changed.",
-                                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                        @APIResponse(name = ApiDocument.PAYLOAD_TOO_LARGE, description = "The request body is larger than "
+                                + "crossbank.http.max-body-size, 64 KiB by default (type payload-too-large). Nothing was changed.",
+                                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                                        examples = @ExampleObject(name = "payload-too-large", value = "{\"type\":"
+                                                + "\"urn:crossbank:problem:payload-too-large\",\"title\":\"Request body too large\","
+                                                + "\"status\":413,\"detail\":\"The request body is larger than 65536 bytes, the most any "
+                                                + "operation of this API accepts.\"}"))),
                         @APIResponse(name = ApiDocument.UNSUPPORTED_MEDIA_TYPE, description = "The body is not sent as application/json "
                                 + "(type unsupported-media-type). Nothing was changed.",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),

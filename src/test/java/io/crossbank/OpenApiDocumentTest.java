@@ -48,7 +48,7 @@ class OpenApiDocumentTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
     private static final String PROBLEM_JSON = "application/problem+json";
-    private static final Pattern AMOUNT = Pattern.compile("^[0-9]+(\\.[0-9]{1,2})?$");
+    private static final Pattern AMOUNT = Pattern.compile(io.crossbank.ledger.Amounts.PATTERN);
 
     private static JsonNode document;
 
@@ -63,14 +63,14 @@ class OpenApiDocumentTest {
 
     static Stream<Operation> operations() {
         return Stream.of(
-                new Operation("post", "/accounts", false, 201, Set.of("Location"), Set.of(400, 406, 413, 415, 500, 503)),
-                new Operation("get", "/accounts/{id}", false, 200, Set.of(), Set.of(404, 406, 500, 503)),
-                new Operation("get", "/accounts", false, 200, Set.of(), Set.of(400, 406, 500, 503)),
+                new Operation("post", "/accounts", false, 201, Set.of("Location"), Set.of(400, 401, 406, 413, 415, 500, 503)),
+                new Operation("get", "/accounts/{id}", false, 200, Set.of(), Set.of(401, 404, 406, 500, 503)),
+                new Operation("get", "/accounts", false, 200, Set.of(), Set.of(400, 401, 406, 500, 503)),
                 new Operation("post", "/transfers", false, 201, Set.of("Location", "Idempotent-Replayed"),
-                        Set.of(400, 404, 406, 409, 413, 415, 422, 500, 503)),
-                new Operation("get", "/transfers/{id}", false, 200, Set.of(), Set.of(404, 406, 500, 503)),
-                new Operation("get", "/transfers", false, 200, Set.of(), Set.of(400, 404, 406, 500, 503)),
-                new Operation("get", "/ledgers", false, 200, Set.of(), Set.of(406, 500, 503)),
+                        Set.of(400, 401, 404, 406, 409, 413, 415, 422, 500, 503)),
+                new Operation("get", "/transfers/{id}", false, 200, Set.of(), Set.of(401, 404, 406, 500, 503)),
+                new Operation("get", "/transfers", false, 200, Set.of(), Set.of(400, 401, 404, 406, 500, 503)),
+                new Operation("get", "/ledgers", false, 200, Set.of(), Set.of(401, 406, 500, 503)),
                 new Operation("get", "/ops/in-doubt", true, 200, Set.of(), Set.of(401, 403, 406, 500)),
                 new Operation("post", "/ops/recovery", true, 200, Set.of(), Set.of(401, 403, 406, 409, 500)),
                 new Operation("post", "/ops/in-doubt/{ledger}/{id}/commit", true, 200, Set.of(),
