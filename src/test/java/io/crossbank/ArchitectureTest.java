@@ -22,6 +22,11 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("io.crossbank.accounts..", "io.crossbank.transfers..");
 
     @ArchTest
+    static final ArchRule nothingDependsOnTheBenchmark = noClasses()
+            .that().resideOutsideOfPackage("io.crossbank.bench..")
+            .should().dependOnClassesThat().resideInAPackage("io.crossbank.bench..");
+
+    @ArchTest
     static final ArchRule onlyTheTransferExecutorHoldsATransaction = noClasses()
             .that().resideInAPackage("io.crossbank.transfers..")
             .and().doNotImplement(io.crossbank.transfers.TransferExecutor.class)

@@ -16,29 +16,31 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+
 import io.crossbank.ledger.Ids;
 import io.crossbank.ledger.InstantMicros;
 import io.crossbank.transfers.TransferRequest;
 import io.crossbank.transfers.TransferView;
+import io.quarkus.resteasy.reactive.server.EndpointDisabled;
 
 /**
- * Benchmark-only endpoints, each taking the body of POST /transfers and answering like it. Every one
- * answers 404 unless {@code crossbank.bench.baseline.enabled=true}, which only src/bench/run.sh sets.
- * Hidden from the OpenAPI document: they are not part of the API.
+ * Benchmark-only endpoints, each taking the body of POST /transfers and answering like it. They exist only in a
+ * build made with {@code -Dcrossbank.bench.baseline.enabled=true}, which only src/bench/run.sh makes: in any other
+ * build Quarkus leaves them out at build time (a 404, no route at all). Hidden from the OpenAPI document: they are
+ * not part of the API.
  */
 @Path("/bench")
+@EndpointDisabled(name = "crossbank.bench.baseline.enabled", stringValue = "false", disableIfMissing = true)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class BenchResource {
 
-    private final BenchSwitch benchSwitch;
     private final LocalTransfers local;
     private final XaJdbcTransfers xaJdbc;
     private final BigDecimal maxAmount;
 
-    BenchResource(BenchSwitch benchSwitch, LocalTransfers local, XaJdbcTransfers xaJdbc,
+    BenchResource(LocalTransfers local, XaJdbcTransfers xaJdbc,
             @ConfigProperty(name = "crossbank.transfers.max-amount") BigDecimal maxAmount) {
-        this.benchSwitch = benchSwitch;
         this.local = local;
         this.xaJdbc = xaJdbc;
         this.maxAmount = maxAmount;
@@ -49,7 +51,6 @@ public class BenchResource {
     @Path("/baseline-transfers")
     @Operation(hidden = true)
     public Response baseline(@NotNull(message = "is required: a JSON object") @Valid TransferRequest request) throws SQLException {
-        benchSwitch.requireEnabled();
         return created(local.execute(BenchTransfer.of(request, maxAmount)));
     }
 
@@ -58,7 +59,6 @@ public class BenchResource {
     @Path("/xa-jdbc-transfers")
     @Operation(hidden = true)
     public Response xaJdbc(@NotNull(message = "is required: a JSON object") @Valid TransferRequest request) throws SQLException {
-        benchSwitch.requireEnabled();
         return created(xaJdbc.execute(BenchTransfer.of(request, maxAmount)));
     }
 
@@ -67,7 +67,6 @@ public class BenchResource {
     @Path("/echo-transfers")
     @Operation(hidden = true)
     public Response echo(@NotNull(message = "is required: a JSON object") @Valid TransferRequest request) {
-        benchSwitch.requireEnabled();
         BenchTransfer transfer = BenchTransfer.of(request, maxAmount);
         return created(TransferSql.view(transfer, Ids.newTransferId(), "EUR", InstantMicros.now()));
     }

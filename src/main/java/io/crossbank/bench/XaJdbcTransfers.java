@@ -27,7 +27,9 @@ public class XaJdbcTransfers {
         this.mysql = mysql;
     }
 
-    @Transactional
+    // Rolled back on any exception: JTA's default would commit on a checked one (an SQLException from the credit after
+    // the debit ran), leaving half a transfer.
+    @Transactional(rollbackOn = Exception.class)
     TransferView execute(BenchTransfer transfer) throws SQLException {
         // Inside a JTA transaction each getConnection() enlists that database's XA branch; Narayana commits
         // with 2PC when there are two, one-phase when there is one.

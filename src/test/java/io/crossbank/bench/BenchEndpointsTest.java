@@ -7,14 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.crossbank.support.Api;
+import io.crossbank.support.Sql;
 import io.crossbank.transfers.OpposingTransfers;
 import io.quarkus.agroal.runtime.AgroalDataSourceUtil;
 import io.crossbank.transfers.TwoConnectionsPerLedger;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
 
 /**
  * The benchmark's baseline and XA-over-JDBC modes, switched on, under the same small pools as the product
@@ -37,5 +41,27 @@ class BenchEndpointsTest {
         assertThat(balance(a).add(balance(b))).isEqualByComparingTo(new BigDecimal("2000.00"));
         assertThat(AgroalDataSourceUtil.dataSourceIfActive("bench-postgres")).as("switched on, the baseline has its own pools").isPresent();
         assertThat(AgroalDataSourceUtil.dataSourceIfActive("bench-mysql")).isPresent();
+    }
+
+    /**
+     * The credit fails with a checked SQLException (the credited balance would overflow its column) after the debit
+     * ran in the same XA transaction: all of it rolls back. Under JTA's default rule, which commits on a checked
+     * exception, the debit committed alone and the money vanished.
+     */
+    @Test
+    void aCheckedFailureAfterTheDebitRollsBackTheWholeXaTransfer() {
+        // Rows are locked in account-id order, so "my-…" is debited before "pg-…" is credited.
+        String debited = openAccount("mysql", "10.00");
+        String credited = openAccount("postgres", "0.00");
+        Sql.setBalance(credited, "99999999999999999.00");
+
+        Response response = Api.transferVia("/bench/xa-jdbc-transfers", debited, credited, "1.00");
+
+        assertThat(response.statusCode()).as("answer %s", response.body().asString()).isEqualTo(422);
+        assertThat(response.<String>path("type")).isEqualTo("urn:crossbank:problem:balance-limit");
+        assertThat(Sql.balance(debited)).as("the debited MySQL account keeps its money").isEqualByComparingTo("10.00");
+        assertThat(Sql.balance(credited)).as("the PostgreSQL account is unchanged").isEqualByComparingTo("99999999999999999.00");
+        assertThat(Sql.journalRowsOfAccount(debited)).as("no journal row for the debit").isZero();
+        assertThat(Sql.preparedBranches()).as("nothing left prepared").isEmpty();
     }
 }
