@@ -135,7 +135,10 @@ class LedgerUnavailableIT {
                 new Fault("mysql too many connections (MAX_USER_CONNECTIONS 1, taken by another session)", "mysql", false,
                         LedgerUnavailableIT::takeTheOnlyMysqlConnection, () -> {
                             mysqlAdmin("ALTER USER '" + LOGIN + "'@'%' WITH MAX_USER_CONNECTIONS 0");
-                            HOLDER.getAndSet(null).close();
+                            Connection holder = HOLDER.getAndSet(null);
+                            if (holder != null) {
+                                holder.close();
+                            }
                         }, e -> e.getErrorCode() == 1226),
                 // MariaDB lets the login in (disconnect_on_expired_password=OFF), then refuses Connector/J's first statement.
                 mysql("mysql password expired", "ALTER USER '" + LOGIN + "'@'%' PASSWORD EXPIRE",
