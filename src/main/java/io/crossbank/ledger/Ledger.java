@@ -50,8 +50,13 @@ public class Ledger {
                 .findFirst();
     }
 
+    /*
+     * Flushed at once, so that a failure (the database unreachable, a constraint) is this call's exception rather
+     * than one raised during commit, which Narayana logs with its stack and rethrows as a bare rollback.
+     */
     public void addAccount(Account account) {
         em.persist(account);
+        em.flush();
     }
 
     public List<Account> accounts(int offset, int limit) {

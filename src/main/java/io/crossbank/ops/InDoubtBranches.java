@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.arjuna.ats.arjuna.coordinator.TxControl;
 
 import io.crossbank.ledger.LedgerName;
+import io.crossbank.problems.DatabaseFailures;
 import io.quarkus.logging.Log;
 
 /** Scans both ledgers and classifies what it finds: the operator's list of in-doubt branches. */
@@ -38,7 +39,8 @@ public class InDoubtBranches {
                 scanner.scan(ledger).forEach(branch -> branches.add(InDoubtBranch.of(branch,
                         classified.computeIfAbsent(branch.xid().flatMap(NarayanaXid::of), classifier::classify), now)));
             } catch (SQLException e) {
-                Log.warnf(e, "Cannot list the prepared branches of ledger %s", ledger);
+                Log.warnf("Cannot list the prepared branches of ledger %s: %s", ledger, DatabaseFailures.summary(e));
+                Log.debugf(e, "Listing the prepared branches of ledger %s", ledger);
                 unreachable.add(ledger.apiName());
             }
         }

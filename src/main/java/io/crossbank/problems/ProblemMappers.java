@@ -31,7 +31,9 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
         if (e.type().status() >= 500) {
-            Log.warnf(e.getCause(), "%s: %s", e.type().title(), e.getMessage());
+            // An unreachable or busy ledger fails every request alike: one line each, the stack only at DEBUG.
+            Log.warnf("%s: %s Cause: %s", e.type().title(), e.getMessage(), e.getCause() == null ? "-" : DatabaseFailures.summary(e.getCause()));
+            Log.debugf(e.getCause(), "%s", e.type().title());
         }
         return respond(e.problem());
     }

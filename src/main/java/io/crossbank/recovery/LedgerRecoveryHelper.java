@@ -8,6 +8,7 @@ import javax.transaction.xa.XAResource;
 
 import com.arjuna.ats.jta.recovery.XAResourceRecoveryHelper;
 
+import io.crossbank.problems.DatabaseFailures;
 import io.quarkus.logging.Log;
 
 /**
@@ -20,6 +21,7 @@ final class LedgerRecoveryHelper implements XAResourceRecoveryHelper {
     private final String name;
     private final XADataSource dataSource;
     private XAConnection connection;
+    private boolean reached = true;
 
     LedgerRecoveryHelper(String name, XADataSource dataSource) {
         this.name = name;
@@ -37,9 +39,21 @@ final class LedgerRecoveryHelper implements XAResourceRecoveryHelper {
         close();
         try {
             connection = dataSource.getXAConnection();
-            return new XAResource[] { new NamedRecoveryResource(name, connection.getXAResource()) };
+            XAResource resource = connection.getXAResource();
+            if (!reached) {
+                Log.infof("Recovery reaches %s again", name);
+                reached = true;
+            }
+            return new XAResource[] { new NamedRecoveryResource(name, resource) };
         } catch (SQLException e) {
-            Log.debugf("Recovery cannot reach %s this pass: %s", name, e.getMessage());
+            // Once per outage, not once per pass: every pass (seconds apart) fails the same way until it is back.
+            if (reached) {
+                Log.warnf("Recovery cannot reach %s (%s); its in-doubt branches, if any, wait until it can", name,
+                        DatabaseFailures.summary(e));
+                reached = false;
+            } else {
+                Log.debugf("Recovery cannot reach %s this pass: %s", name, e.getMessage());
+            }
             close();
             return new XAResource[0];
         }

@@ -29,6 +29,12 @@ public class LedgerRecoveryRegistration {
     void register(@Observes @Priority(1) StartupEvent event, Config config) {
         XARecoveryModule module = XARecoveryModule.getRegisteredXARecoveryModule();
         if (module == null) {
+            if (config.getOptionalValue("quarkus.transaction-manager.enable-recovery", Boolean.class).orElse(false)) {
+                // Narayana could not create its recovery modules (ARJUNA048006 above): nothing would ever resolve a
+                // prepared branch. Agroal's own registration used to fail startup here (ARJUNA032011); this is that.
+                throw new IllegalStateException("No XA recovery module to register the ledgers with: Narayana could not create it"
+                        + " -> fix: point quarkus.transaction-manager.object-store.directory at a persistent, writable directory");
+            }
             Log.warn("Transaction recovery is disabled: in-doubt branches will not be resolved after a crash");
             return;
         }

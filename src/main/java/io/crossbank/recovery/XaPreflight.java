@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.crossbank.problems.DatabaseFailures;
 import io.quarkus.runtime.LaunchMode;
 
 /**
@@ -105,6 +106,9 @@ public class XaPreflight {
             }
             return PreflightCheck.passed(name, "allowed for the application user (" + branches + " prepared branches visible)");
         } catch (SQLException e) {
+            if (DatabaseFailures.isUnavailable(e)) {
+                return unreachable(name, "mysql", e);
+            }
             return PreflightCheck.failed(name, "the application user may not run XA RECOVER: " + e.getMessage(),
                     "GRANT XA_RECOVER_ADMIN ON *.* TO <application user> (MySQL 8), or recovery cannot see prepared branches");
         } catch (RuntimeException e) {

@@ -4,12 +4,7 @@ import static io.crossbank.support.Api.openAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -106,10 +101,7 @@ class DatabaseFaultIT {
         assertBothPrepared();
 
         long cut = System.nanoTime();
-        try (Connection c = Sql.postgres(DATABASE); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'crossbank' AND datname = '"
-                    + DATABASE + "'");
-        }
+        Sql.cutPostgresSessions("crossbank", DATABASE);
 
         assertThat(answer.get(60, TimeUnit.SECONDS)).as("the decision was commit: the client is told so").isEqualTo(201);
         assertCommittedEverywhere("PostgreSQL sessions terminated after prepare", cut);
@@ -121,7 +113,7 @@ class DatabaseFaultIT {
         assertBothPrepared();
 
         long cut = System.nanoTime();
-        killMysqlConnectionsOf("crossbank", DATABASE);
+        Sql.cutMysqlSessions("crossbank", DATABASE);
 
         assertThat(answer.get(60, TimeUnit.SECONDS)).as("the decision was commit: the client is told so").isEqualTo(201);
         assertCommittedEverywhere("MariaDB connections killed after prepare", cut);
@@ -159,20 +151,5 @@ class DatabaseFaultIT {
         long back = System.nanoTime();
         XaDatabases.start();
         assertCommittedEverywhere("MariaDB unreachable during commit (restart of MariaDB to clean)", back);
-    }
-
-    static void killMysqlConnectionsOf(String user, String database) throws SQLException {
-        try (Connection c = Sql.mysql(Sql.DATABASE); Statement s = c.createStatement()) {
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT id FROM information_schema.processlist WHERE user = '" + user
-                    + "' AND db = '" + database + "'")) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            for (long id : ids) {
-                s.execute("KILL CONNECTION " + id);
-            }
-        }
     }
 }

@@ -22,13 +22,14 @@ class PreflightIT {
         Sql.recreateEmptyDatabases(DATABASE);
     }
 
-    // The last two are refused by Narayana itself, before the preflight runs; the test pins what the log says.
+    // Narayana itself refuses the long node name, and cannot create its recovery modules on an unwritable object
+    // store, before the preflight runs; the test pins what the log says.
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
             "QUARKUS_TRANSACTION_MANAGER_NODE_NAME, quarkus, XA preflight failed, set quarkus.transaction-manager.node-name",
             "QUARKUS_DATASOURCE_POSTGRES_JDBC_MAX_SIZE, 500, XA preflight failed, set max_prepared_transactions",
             "QUARKUS_TRANSACTION_MANAGER_NODE_NAME, a-node-name-longer-than-28-bytes, ARJUNA012138, Node name cannot exceed 28 bytes",
-            "QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DIRECTORY, /proc/crossbank-store, ARJUNA032011, No suitable recovery module" })
+            "QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DIRECTORY, /proc/crossbank-store, No XA recovery module, point quarkus.transaction-manager.object-store.directory" })
     void startupStopsWithAMessageNamingTheFix(String variable, String value, String failure, String fix) {
         AppProcess app = AppProcess.onDatabase("preflight", DATABASE).with(variable, value);
         try {

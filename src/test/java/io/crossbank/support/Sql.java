@@ -1,6 +1,9 @@
 package io.crossbank.support;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -44,6 +47,11 @@ public final class Sql {
 
     public static Connection mysql(String database) throws SQLException {
         return DriverManager.getConnection(mysqlUrl(database), ADMIN, ADMIN);
+    }
+
+    /** The ledger ("postgres" or "mysql") holding this account, by its id prefix. */
+    public static String ledgerName(String accountId) {
+        return accountId.startsWith("pg-") ? "postgres" : "mysql";
     }
 
     /** A connection to the ledger database holding this account (by its id prefix). */
@@ -307,17 +315,147 @@ public final class Sql {
 
     /** Drops and recreates an empty database of that name in both servers, owned by the app user. */
     public static void recreateEmptyDatabases(String database) {
+        recreateEmptyDatabases(database, "crossbank");
+    }
+
+    /** The same, owned by (PostgreSQL) or granted to (MariaDB) this login. */
+    public static void recreateEmptyDatabases(String database, String owner) {
         rollBackLeftoverBranches(database);
         try (Connection c = postgres("postgres"); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-            s.execute("CREATE DATABASE " + database + " OWNER crossbank");
+            s.execute("CREATE DATABASE " + database + " OWNER " + owner);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
         try (Connection c = mysql(DATABASE); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + database);
             s.execute("CREATE DATABASE " + database);
+            s.execute("GRANT ALL PRIVILEGES ON " + database + ".* TO '" + owner + "'@'%'");
         } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A login of its own in both servers, for a test that locks it out or limits it: creates it, or puts
+     * back everything such a test may have changed (password, login right, limits, account lock).
+     */
+    public static void resetLogin(String user, String password) {
+        try (Connection c = postgres("postgres"); Statement s = c.createStatement()) {
+            boolean exists;
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + user + "'")) {
+                exists = rs.next();
+            }
+            s.execute((exists ? "ALTER ROLE " : "CREATE ROLE ") + user + " LOGIN CONNECTION LIMIT -1 PASSWORD '" + password + "'");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        try (Connection c = mysql(DATABASE); Statement s = c.createStatement()) {
+            s.execute("CREATE USER IF NOT EXISTS '" + user + "'@'%' IDENTIFIED BY '" + password + "'");
+            s.execute("ALTER USER '" + user + "'@'%' IDENTIFIED BY '" + password + "' WITH MAX_USER_CONNECTIONS 0 ACCOUNT UNLOCK");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Terminates every PostgreSQL session of this login on this database; returns how many there were. */
+    public static int cutPostgresSessions(String user, String database) {
+        try (Connection c = postgres("postgres"); PreparedStatement s = c.prepareStatement(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = ? AND datname = ?")) {
+            s.setString(1, user);
+            s.setString(2, database);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Kills every MariaDB connection of this login whose default database is this one; returns how many. */
+    public static int cutMysqlSessions(String user, String database) {
+        try (Connection c = mysql(DATABASE); Statement s = c.createStatement()) {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement("SELECT id FROM information_schema.processlist WHERE user = ? AND db = ?")) {
+                q.setString(1, user);
+                q.setString(2, database);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            int killed = 0;
+            for (long id : ids) {
+                try {
+                    s.execute("KILL CONNECTION " + id);
+                    killed++;
+                } catch (SQLException e) {
+                    // 1094 unknown thread: it ended on its own in the meantime
+                    if (e.getErrorCode() != 1094) {
+                        throw e;
+                    }
+                }
+            }
+            return killed;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sessions of this login on this database, in one ledger's server ("postgres" or "mysql"). */
+    public static int sessionCount(String ledger, String user, String database) {
+        String sql = ledger.equals("postgres")
+                ? "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND datname = ?"
+                : "SELECT count(*) FROM information_schema.processlist WHERE user = ? AND db = ?";
+        return countAsAdmin(ledger, sql, user, database);
+    }
+
+    /** Sessions of this login on this database waiting for a row lock, in one ledger's server. */
+    public static int lockWaits(String ledger, String user, String database) {
+        String sql = ledger.equals("postgres")
+                ? "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND datname = ? AND wait_event_type = 'Lock'"
+                : "SELECT count(*) FROM information_schema.innodb_trx t JOIN information_schema.processlist p"
+                        + " ON p.id = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.user = ? AND p.db = ?";
+        return countAsAdmin(ledger, sql, user, database);
+    }
+
+    private static int countAsAdmin(String ledger, String sql, String... parameters) {
+        try (Connection c = ledger.equals("postgres") ? postgres("postgres") : mysql(DATABASE);
+                PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Makes the private PostgreSQL check this login's password over TCP (the build starts it with trust
+     * authentication, which accepts any password): a line ahead of the others in its pg_hba.conf, then a
+     * reload. The line stays; the right password keeps working.
+     */
+    public static void requirePasswordOverTcp(String user) {
+        // md5 checks a SCRAM-stored password with SCRAM, an MD5-stored one with MD5
+        String rule = "host all " + user + " 127.0.0.1/32 md5";
+        try (Connection c = postgres("postgres"); Statement s = c.createStatement()) {
+            Path hba;
+            try (ResultSet rs = s.executeQuery("SHOW hba_file")) {
+                rs.next();
+                hba = Path.of(rs.getString(1));
+            }
+            String rules = Files.readString(hba);
+            if (!rules.lines().anyMatch(rule::equals)) {
+                Files.writeString(hba, rule + System.lineSeparator() + rules);
+            }
+            s.execute("SELECT pg_reload_conf()");
+        } catch (SQLException | IOException e) {
             throw new IllegalStateException(e);
         }
     }
