@@ -5,11 +5,8 @@ import java.sql.SQLException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import io.agroal.api.AgroalDataSource;
-import io.crossbank.ledger.LedgerName;
+import io.crossbank.ledger.Ledgers;
 import io.crossbank.transfers.TransferView;
-
-import io.quarkus.agroal.DataSource;
 
 /**
  * Diagnostic only: the baseline's plain-JDBC statements inside one JTA transaction over the product's XA
@@ -19,12 +16,10 @@ import io.quarkus.agroal.DataSource;
 @ApplicationScoped
 public class XaJdbcTransfers {
 
-    private final AgroalDataSource postgres;
-    private final AgroalDataSource mysql;
+    private final Ledgers ledgers;
 
-    XaJdbcTransfers(@DataSource("postgres") AgroalDataSource postgres, @DataSource("mysql") AgroalDataSource mysql) {
-        this.postgres = postgres;
-        this.mysql = mysql;
+    XaJdbcTransfers(Ledgers ledgers) {
+        this.ledgers = ledgers;
     }
 
     // Rolled back on any exception: JTA's default would commit on a checked one (an SQLException from the credit after
@@ -33,11 +28,8 @@ public class XaJdbcTransfers {
     TransferView execute(BenchTransfer transfer) throws SQLException {
         // Inside a JTA transaction each getConnection() enlists that database's XA branch; Narayana commits
         // with 2PC when there are two, one-phase when there is one.
-        return transfer.onConnections(ledger -> source(ledger).getConnection(),
+        return transfer.onConnections(ledger -> ledgers.get(ledger).dataSource().getConnection(),
                 (debitSide, creditSide) -> TransferSql.apply(transfer, debitSide, creditSide));
     }
 
-    private AgroalDataSource source(LedgerName ledger) {
-        return ledger == LedgerName.POSTGRES ? postgres : mysql;
-    }
 }

@@ -9,6 +9,8 @@ import java.util.TreeMap;
 
 import jakarta.persistence.EntityManager;
 
+import io.agroal.api.AgroalDataSource;
+
 /**
  * Data access to one ledger's database. Holds the persistence unit's (transaction-scoped) EntityManager,
  * so whatever it does inside a JTA transaction enlists that database's XA branch.
@@ -17,14 +19,24 @@ public class Ledger {
 
     private final LedgerName name;
     private final EntityManager em;
+    private final AgroalDataSource dataSource;
 
-    Ledger(LedgerName name, EntityManager em) {
+    Ledger(LedgerName name, EntityManager em, AgroalDataSource dataSource) {
         this.name = name;
         this.em = em;
+        this.dataSource = dataSource;
     }
 
     public LedgerName name() {
         return name;
+    }
+
+    /**
+     * The ledger's XA datasource for plain JDBC: inside a JTA transaction a connection enlists the ledger's branch,
+     * outside one it is an ordinary autocommit connection (what XA RECOVER, COMMIT PREPARED and the preflight need).
+     */
+    public AgroalDataSource dataSource() {
+        return dataSource;
     }
 
     /*

@@ -12,8 +12,14 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.crossbank.ledger.LedgerName;
+import io.crossbank.ledger.Ledgers;
 import io.crossbank.ops.OpsAudit.Action;
 import io.crossbank.ops.OpsAudit.Outcome;
+import io.crossbank.ops.indoubt.Classification;
+import io.crossbank.ops.indoubt.InDoubtBranch;
+import io.crossbank.ops.indoubt.InDoubtBranches;
+import io.crossbank.ops.indoubt.InDoubtConfig;
+import io.crossbank.ops.indoubt.PreparedBranch;
 import io.crossbank.problems.DatabaseFailures;
 import io.crossbank.problems.ProblemException;
 import io.crossbank.problems.ProblemType;
@@ -35,14 +41,14 @@ public class BranchResolver {
     private static final Pattern ID = Pattern.compile("[0-9A-Za-z-]{1,404}");
 
     private final InDoubtBranches branches;
-    private final PreparedBranchScanner databases;
+    private final Ledgers ledgers;
     private final OpsAudit audit;
 
     private final Duration minAge;
 
-    BranchResolver(InDoubtBranches branches, PreparedBranchScanner databases, OpsAudit audit, InDoubtConfig config) {
+    BranchResolver(InDoubtBranches branches, Ledgers ledgers, OpsAudit audit, InDoubtConfig config) {
         this.branches = branches;
-        this.databases = databases;
+        this.ledgers = ledgers;
         this.audit = audit;
         this.minAge = config.maxAge();
     }
@@ -90,7 +96,7 @@ public class BranchResolver {
             OptionalLong auditId = audit.record(entry(principal, branch, action, true, classification, Outcome.DRY_RUN, detail));
             return new Resolution(ledger.apiName(), branch.id(), action, true, Outcome.DRY_RUN, statement, detail, id(auditId), view);
         }
-        try (Connection c = databases.dataSource(ledger).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ledgers.get(ledger).dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute(statement);
         } catch (SQLException e) {
             throw failed(principal, branch, action, classification, e);

@@ -15,6 +15,8 @@ import com.arjuna.ats.arjuna.coordinator.TxControl;
 
 import io.crossbank.ledger.InstantMicros;
 import io.crossbank.ledger.LedgerName;
+import io.crossbank.ledger.Ledgers;
+import io.crossbank.ops.indoubt.Classification;
 import io.quarkus.logging.Log;
 
 /**
@@ -40,10 +42,10 @@ public class OpsAudit {
 
     private static final int MAX_DETAIL = 1000;
 
-    private final PreparedBranchScanner databases;
+    private final Ledgers ledgers;
 
-    OpsAudit(PreparedBranchScanner databases) {
-        this.databases = databases;
+    OpsAudit(Ledgers ledgers) {
+        this.ledgers = ledgers;
     }
 
     /** Logs and stores the entry; returns the row's id, empty if the row could not be written. */
@@ -51,7 +53,7 @@ public class OpsAudit {
         Log.infof("ops audit: %s %s%s branch %s of ledger %s (%s): %s - %s", entry.principal(), entry.action(),
                 entry.dryRun() ? " (dry run)" : "", entry.branchId(), entry.ledger(), entry.classification(), entry.outcome(),
                 entry.detail());
-        try (Connection c = databases.dataSource(entry.ledger()).getConnection();
+        try (Connection c = ledgers.get(entry.ledger()).dataSource().getConnection();
                 PreparedStatement s = c.prepareStatement("INSERT INTO ops_audit (created_at, principal, node, action, dry_run,"
                         + " branch_id, classification, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         Statement.RETURN_GENERATED_KEYS)) {

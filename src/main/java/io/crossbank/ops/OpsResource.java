@@ -26,6 +26,8 @@ import io.crossbank.ApiDocument;
 
 import io.crossbank.ledger.LedgerName;
 import io.crossbank.ops.OpsAudit.Action;
+import io.crossbank.ops.indoubt.InDoubtBranches;
+import io.crossbank.ops.indoubt.InDoubtScan;
 import io.crossbank.problems.Problem;
 import io.crossbank.problems.ProblemException;
 import io.crossbank.problems.ProblemType;

@@ -12,6 +12,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.arjuna.ats.arjuna.recovery.RecoveryManager;
 
+import io.crossbank.ops.indoubt.InDoubtBranch;
+import io.crossbank.ops.indoubt.InDoubtBranches;
+import io.crossbank.ops.indoubt.InDoubtScan;
 import io.crossbank.problems.ProblemException;
 import io.crossbank.problems.ProblemType;
 import io.quarkus.logging.Log;

@@ -1,5 +1,7 @@
 package io.crossbank.ops;
 
+import io.crossbank.ops.indoubt.InDoubtBranch;
+import io.crossbank.ops.indoubt.InDoubtScan;
 import java.time.Instant;
 import java.util.List;
 

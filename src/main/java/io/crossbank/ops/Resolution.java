@@ -1,6 +1,7 @@
 package io.crossbank.ops;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.crossbank.ops.indoubt.InDoubtBranch;
 
 /**
  * The answer to a manual commit or rollback of one branch.

@@ -13,6 +13,8 @@ import com.arjuna.ats.arjuna.coordinator.TxStats;
 import com.arjuna.ats.arjuna.recovery.RecoveryManager;
 
 import io.crossbank.ledger.LedgerName;
+import io.crossbank.ops.indoubt.InDoubtMonitor;
+import io.crossbank.recovery.RecoveryPassCounter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

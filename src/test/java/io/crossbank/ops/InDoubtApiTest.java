@@ -22,6 +22,7 @@ import org.postgresql.xa.PGXADataSource;
 import com.arjuna.ats.arjuna.common.Uid;
 import com.mysql.cj.jdbc.MysqlXADataSource;
 
+import io.crossbank.ops.indoubt.BranchXid;
 import io.crossbank.support.Sql;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;

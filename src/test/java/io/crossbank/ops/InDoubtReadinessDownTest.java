@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import com.arjuna.ats.arjuna.common.Uid;
 
+import io.crossbank.ops.indoubt.BranchXid;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import com.arjuna.ats.arjuna.common.Uid;
 
+import io.crossbank.ops.indoubt.BranchXid;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** With the default max age (120 s), a young in-doubt branch is reported but does not make the service unready. */

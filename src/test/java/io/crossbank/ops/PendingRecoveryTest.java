@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import com.arjuna.ats.arjuna.common.Uid;
 import com.arjuna.ats.arjuna.objectstore.StoreManager;
 
+import io.crossbank.ops.indoubt.BranchXid;
+import io.crossbank.recovery.TransactionLog;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**

@@ -16,6 +16,7 @@ import javax.transaction.xa.Xid;
 import com.arjuna.ats.arjuna.common.Uid;
 import com.arjuna.ats.jta.xa.XidImple;
 
+import io.crossbank.ops.indoubt.BranchXid;
 import io.crossbank.support.Sql;
 
 /**

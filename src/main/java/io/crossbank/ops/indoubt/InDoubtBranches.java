@@ -1,4 +1,4 @@
-package io.crossbank.ops;
+package io.crossbank.ops.indoubt;
 
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,7 +1,8 @@
-package io.crossbank.ops;
+package io.crossbank.ops.indoubt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crossbank.recovery.TransactionLog;
 import org.junit.jupiter.api.Test;
 
 /** What this node's log says about a transaction decides what recovery does with its branches. */

@@ -1,4 +1,4 @@
-package io.crossbank.ops;
+package io.crossbank.ops.indoubt;
 
 import java.util.List;
 import java.util.Optional;
@@ -6,6 +6,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.arjuna.ats.jta.common.jtaPropertyManager;
+import io.crossbank.recovery.TransactionLog;
 
 /**
  * Classifies a prepared branch the way Narayana's XARecoveryModule will treat it: it only touches Xids whose

@@ -1,4 +1,4 @@
-package io.crossbank.ops;
+package io.crossbank.ops.indoubt;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.crossbank.ledger.LedgerName;
+import io.crossbank.ledger.Ledgers;
 
 /**
  * Lists the prepared branches of each ledger through the application's own datasources. Outside a JTA
@@ -27,30 +28,27 @@ import io.crossbank.ledger.LedgerName;
 @ApplicationScoped
 public class PreparedBranchScanner {
 
-    private final DataSource postgres;
-    private final DataSource mysql;
+    private final Ledgers ledgers;
     /** MySQL keeps no prepare time, so age is counted from the first scan that saw a branch. */
     private final Map<String, Instant> mysqlFirstSeen = new ConcurrentHashMap<>();
 
-    PreparedBranchScanner(@io.quarkus.agroal.DataSource("postgres") DataSource postgres,
-            @io.quarkus.agroal.DataSource("mysql") DataSource mysql) {
-        this.postgres = postgres;
-        this.mysql = mysql;
+    PreparedBranchScanner(Ledgers ledgers) {
+        this.ledgers = ledgers;
     }
 
-    public DataSource dataSource(LedgerName ledger) {
-        return ledger == LedgerName.POSTGRES ? postgres : mysql;
-    }
-
+    /** Each server has its own way of listing prepared branches. */
     public List<PreparedBranch> scan(LedgerName ledger) throws SQLException {
-        return ledger == LedgerName.POSTGRES ? scanPostgres() : scanMysql();
+        return switch (ledger) {
+            case POSTGRES -> scanPostgres(ledgers.get(ledger).dataSource());
+            case MYSQL -> scanMysql(ledgers.get(ledger).dataSource());
+        };
     }
 
     /*
      * Only this database's branches: COMMIT PREPARED must run in the database that prepared it, and pgjdbc's
      * own recover() filters the same way. The age is computed by the server, so clock skew does not matter.
      */
-    private List<PreparedBranch> scanPostgres() throws SQLException {
+    private List<PreparedBranch> scanPostgres(DataSource postgres) throws SQLException {
         List<PreparedBranch> branches = new ArrayList<>();
         try (Connection c = postgres.getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT gid, owner, EXTRACT(EPOCH FROM clock_timestamp() - prepared) AS age"
@@ -70,7 +68,7 @@ public class PreparedBranchScanner {
      * XA RECOVER is the portable form (MySQL 8 and MariaDB alike): data holds gtrid then bqual, read as bytes.
      * It is server-wide: branches of other databases on the same server are listed too.
      */
-    private List<PreparedBranch> scanMysql() throws SQLException {
+    private List<PreparedBranch> scanMysql(DataSource mysql) throws SQLException {
         List<BranchXid> xids = new ArrayList<>();
         try (Connection c = mysql.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
             while (rs.next()) {

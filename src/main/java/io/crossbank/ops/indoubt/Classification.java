@@ -1,4 +1,4 @@
-package io.crossbank.ops;
+package io.crossbank.ops.indoubt;
 
 /** Who will resolve a prepared branch, and therefore whether an operator may. */
 public enum Classification {

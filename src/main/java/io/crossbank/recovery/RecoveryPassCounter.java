@@ -1,4 +1,4 @@
-package io.crossbank.ops;
+package io.crossbank.recovery;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -8,7 +8,7 @@ import com.arjuna.ats.arjuna.recovery.RecoveryModule;
  * Counts completed recovery passes. Added last to the recovery manager, so its second phase runs after every
  * other module's: when it counts, the whole pass is done.
  */
-class RecoveryPassCounter implements RecoveryModule {
+public class RecoveryPassCounter implements RecoveryModule {
 
     private final AtomicLong passes = new AtomicLong();
 
@@ -22,7 +22,7 @@ class RecoveryPassCounter implements RecoveryModule {
         passes.incrementAndGet();
     }
 
-    long passes() {
+    public long passes() {
         return passes.get();
     }
 }

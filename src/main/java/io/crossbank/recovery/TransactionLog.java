@@ -1,4 +1,4 @@
-package io.crossbank.ops;
+package io.crossbank.recovery;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -33,7 +33,7 @@ public class TransactionLog {
     }
 
     /** The record type of a JTA transaction (com.arjuna.ats.arjuna.AtomicAction#type()). */
-    static final String ATOMIC_ACTION = "/StateManager/BasicAction/TwoPhaseCoordinator/AtomicAction";
+    public static final String ATOMIC_ACTION = "/StateManager/BasicAction/TwoPhaseCoordinator/AtomicAction";
 
     public Entry lookup(Uid transaction) {
         try {
