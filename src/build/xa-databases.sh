@@ -238,7 +238,11 @@ status() {
 
 check_ports
 case "$COMMAND" in
-    start) start_postgres; start_mysql
+    start) # side by side: from nothing, each server takes a second or two to initialise and start
+           start_postgres & pg=$!
+           start_mysql & my=$!
+           failed=0; wait "$pg" || failed=1; wait "$my" || failed=1
+           [ "$failed" = 0 ] || exit 1
            log "ready: postgres 127.0.0.1:$PG_PORT, mysql 127.0.0.1:$MYSQL_PORT (data in $BASE)" ;;
     start-postgres) start_postgres ;;
     start-mysql) start_mysql ;;
