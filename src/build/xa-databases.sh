@@ -9,15 +9,39 @@
 # Databases: crossbank (tests), crossbank_dev (dev mode); users crossbank (the app) and crossbank_admin
 # (superuser, for tests and operators).
 #
-# usage: xa-databases.sh start | stop | status | crash-postgres | crash-mysql | pid-postgres | pid-mysql
+# usage: xa-databases.sh [--pg-port PORT] [--mysql-port PORT] COMMAND
 #   start            start both (or reuse the running ones), then make sure users and databases exist
 #   stop             stop both cleanly
+#   status           whether they run; also lists the other ports' instances found under the temp dir
 #   crash-postgres   kill -9 the postmaster and every backend (a real crash, prepared xacts survive)
 #   crash-mysql      kill -9 mariadbd
+#   pid-postgres, pid-mysql
+# The ports are the build's -Dcrossbank.db.pg-port / -Dcrossbank.db.mysql-port (Maven passes them as
+# CROSSBANK_PG_PORT / CROSSBANK_MYSQL_PORT); default 25432 and 23306. Each pair of ports has its own
+# instances and data directory, and a command only ever acts on the pair it is given.
 set -euo pipefail
+
+usage() { sed -n '/^# usage:/,/^[^#]/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
+fail() { echo "[xa-databases] ERROR: $* (see --help)" >&2; exit 2; }
+
+COMMAND=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --pg-port|--mysql-port) [ $# -ge 2 ] || fail "$1 needs a port"; set -- "$1=$2" "${@:3}" ;;
+        --pg-port=*) CROSSBANK_PG_PORT="${1#*=}"; shift ;;
+        --mysql-port=*) CROSSBANK_MYSQL_PORT="${1#*=}"; shift ;;
+        -h|--help) usage; exit 0 ;;
+        -*) fail "unknown option '$1'" ;;
+        *) [ -z "$COMMAND" ] || fail "one command at a time ('$COMMAND', '$1')"; COMMAND="$1"; shift ;;
+    esac
+done
+COMMAND="${COMMAND:-start}"
 
 PG_PORT="${CROSSBANK_PG_PORT:-25432}"
 MYSQL_PORT="${CROSSBANK_MYSQL_PORT:-23306}"
+for port in "$PG_PORT" "$MYSQL_PORT"; do
+    [[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || fail "'$port' is not a port number"
+done
 # Under the system temp dir: when run as root, the postgres and mysql OS users must be able to reach
 # the data directories, and a clone under root's home (mode 700) would not let them.
 BASE="${CROSSBANK_DB_DIR:-${TMPDIR:-/tmp}/crossbank-db-${PG_PORT}-${MYSQL_PORT}}"
@@ -50,16 +74,45 @@ fi
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# The running postmaster of a data directory and the port it serves (postmaster.pid: pid, dir, start, port).
+pg_instance() {
+    local file="$1/data/postmaster.pid" pid
+    [ -f "$file" ] || return 1
+    pid="$(sed -n 1p "$file")"
+    kill -0 "$pid" 2>/dev/null || return 1
+    echo "$pid $(sed -n 4p "$file")"
+}
+
+# The running mariadbd of a data directory (its pid file, checked against the process's own arguments,
+# so that a reused pid is not taken for it) and the port it serves.
+my_instance() {
+    local dir="$1" pid args
+    [ -f "$dir/mysqld.pid" ] || return 1
+    pid="$(cat "$dir/mysqld.pid")"
+    args="$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+    grep -qxF -- "--datadir=$dir/data" <<<"$args" || return 1
+    echo "$pid $(sed -n 's/^--port=//p' <<<"$args")"
+}
+
 pg_postmaster_pid() {
-    [ -f "$PG_DIR/data/postmaster.pid" ] || return 1
-    local pid; pid="$(head -1 "$PG_DIR/data/postmaster.pid")"
-    kill -0 "$pid" 2>/dev/null && echo "$pid"
+    local instance; instance="$(pg_instance "$PG_DIR")" || return 1
+    echo "${instance%% *}"
 }
 
 my_pid() {
-    [ -f "$MY_PID" ] || return 1
-    local pid; pid="$(cat "$MY_PID")"
-    kill -0 "$pid" 2>/dev/null && echo "$pid"
+    local instance; instance="$(my_instance "$MY_DIR")" || return 1
+    echo "${instance%% *}"
+}
+
+# Only CROSSBANK_DB_DIR can point at servers started for other ports; refuse to act on those.
+check_ports() {
+    local instance
+    if instance="$(pg_instance "$PG_DIR")" && [ "${instance#* }" != "$PG_PORT" ]; then
+        die "the PostgreSQL in $PG_DIR serves port ${instance#* }, not $PG_PORT: pass --pg-port ${instance#* }"
+    fi
+    if instance="$(my_instance "$MY_DIR")" && [ "${instance#* }" != "$MYSQL_PORT" ]; then
+        die "the MariaDB in $MY_DIR serves port ${instance#* }, not $MYSQL_PORT: pass --mysql-port ${instance#* }"
+    fi
 }
 
 psql_admin() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"; }
@@ -157,21 +210,47 @@ crash_mysql() {
 }
 
 stop_all() {
-    if pg_postmaster_pid >/dev/null; then as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null; log "PostgreSQL stopped"; fi
     local pid
-    if pid="$(my_pid)"; then kill "$pid"; wait_gone "$pid" || kill -9 "$pid"; log "MariaDB stopped"; fi
+    if pg_postmaster_pid >/dev/null; then
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null; log "PostgreSQL on port $PG_PORT stopped"
+    else
+        log "no PostgreSQL running on port $PG_PORT"
+    fi
+    if pid="$(my_pid)"; then
+        kill "$pid"; wait_gone "$pid" || kill -9 "$pid"; log "MariaDB on port $MYSQL_PORT stopped"
+    else
+        log "no MariaDB running on port $MYSQL_PORT"
+    fi
 }
 
-case "${1:-start}" in
-    start) start_postgres; start_mysql
+status() {
+    echo "postgres 127.0.0.1:$PG_PORT: $(pid="$(pg_postmaster_pid)" && echo "running (pid $pid)" || echo stopped)"
+    echo "mysql 127.0.0.1:$MYSQL_PORT: $(pid="$(my_pid)" && echo "running (pid $pid)" || echo stopped)"
+    echo "data: $BASE"
+    local dir pg my
+    for dir in "${TMPDIR:-/tmp}"/crossbank-db-*; do
+        [ -d "$dir" ] && [ "$dir" != "$BASE" ] || continue
+        pg="$(pg_instance "$dir/postgres")" && pg="postgres :${pg#* }" || pg=""
+        my="$(my_instance "$dir/mysql")" && my="mysql :${my#* }" || my=""
+        [ -z "$pg$my" ] || echo "other ports: $pg${pg:+${my:+, }}$my ($dir)"
+    done
+}
+
+check_ports
+case "$COMMAND" in
+    start) # side by side: from nothing, each server takes a second or two to initialise and start
+           start_postgres & pg=$!
+           start_mysql & my=$!
+           failed=0; wait "$pg" || failed=1; wait "$my" || failed=1
+           [ "$failed" = 0 ] || exit 1
            log "ready: postgres 127.0.0.1:$PG_PORT, mysql 127.0.0.1:$MYSQL_PORT (data in $BASE)" ;;
     start-postgres) start_postgres ;;
     start-mysql) start_mysql ;;
     stop) stop_all ;;
-    status) echo "postgres: $(pg_postmaster_pid || echo stopped)"; echo "mysql: $(my_pid || echo stopped)" ;;
+    status) status ;;
     crash-postgres) crash_postgres ;;
     crash-mysql) crash_mysql ;;
     pid-postgres) pg_postmaster_pid ;;
     pid-mysql) my_pid ;;
-    *) die "unknown command '$1'" ;;
+    *) die "unknown command '$COMMAND'" ;;
 esac

@@ -6,6 +6,7 @@ import org.jboss.tm.XAResourceWrapper;
 
 import com.arjuna.ats.internal.jta.resources.arjunacore.XAResourceRecord;
 import com.arjuna.ats.internal.jta.resources.arjunacore.XAResourceRecordWrappingPlugin;
+import com.arjuna.ats.jta.common.jtaPropertyManager;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -27,15 +28,34 @@ public class LedgerXaResourceNames implements XAResourceRecordWrappingPlugin {
     /**
      * Must run before Quarkus boots: Narayana's participant record reads the plugin once, when its class is
      * first used, which is during the recovery manager's first pass at startup.
+     * <p>
+     * The packaged app names the class in a system property, which Quarkus hands to Narayana with the rest
+     * of its settings. In dev mode Narayana lives in Quarkus's base class loader, which cannot see
+     * application classes: loading the class by name would fail (ARJUNA048004, with a stack trace at every
+     * lookup), so Narayana gets an instance instead. Narayana's classes are not reloaded with the application,
+     * so after a live reload they keep the first instance: an edit to this class needs a dev mode restart.
      */
     public static void install() {
-        System.setProperty(PROPERTY, LedgerXaResourceNames.class.getName());
+        if (loadableByNarayana()) {
+            System.setProperty(PROPERTY, LedgerXaResourceNames.class.getName());
+        } else {
+            jtaPropertyManager.getJTAEnvironmentBean().setXAResourceRecordWrappingPlugin(new LedgerXaResourceNames());
+        }
     }
 
     /** Whether Narayana uses this plugin (false when Quarkus was started without {@link #install()}). */
     public static boolean installed() {
-        return com.arjuna.ats.jta.common.jtaPropertyManager.getJTAEnvironmentBean()
-                .getXAResourceRecordWrappingPlugin() instanceof LedgerXaResourceNames;
+        return jtaPropertyManager.getJTAEnvironmentBean().getXAResourceRecordWrappingPlugin() instanceof LedgerXaResourceNames;
+    }
+
+    /** Narayana loads plugins with {@code Class.forName} from its own class loader. */
+    private static boolean loadableByNarayana() {
+        try {
+            return Class.forName(LedgerXaResourceNames.class.getName(), false,
+                    XAResourceRecordWrappingPlugin.class.getClassLoader()) == LedgerXaResourceNames.class;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     @Override

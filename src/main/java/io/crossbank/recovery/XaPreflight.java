@@ -38,6 +38,7 @@ public class XaPreflight {
     private final String nodeName;
     private final String objectStoreType;
     private final String objectStoreDirectory;
+    private final boolean participantNamesInstalled;
 
     XaPreflight(@io.quarkus.agroal.DataSource("postgres") DataSource postgres,
             @io.quarkus.agroal.DataSource("mysql") DataSource mysql,
@@ -51,6 +52,8 @@ public class XaPreflight {
         this.nodeName = nodeName;
         this.objectStoreType = objectStoreType;
         this.objectStoreDirectory = objectStoreDirectory;
+        // Narayana's participant records read the plugin once, at startup: the answer cannot change later.
+        this.participantNamesInstalled = LedgerXaResourceNames.installed();
     }
 
     public List<PreflightCheck> run() {
@@ -149,15 +152,16 @@ public class XaPreflight {
 
     PreflightCheck participantNames() {
         String name = "participant record names";
-        if (!LedgerXaResourceNames.installed() && LaunchMode.current().isDevOrTest()) {
-            return PreflightCheck.passed(name, "not installed in " + LaunchMode.current().getDefaultProfile()
-                    + " mode (Narayana cannot load it through Quarkus's development class loader); the packaged app has it");
+        if (participantNamesInstalled) {
+            return PreflightCheck.passed(name, "each ledger's branch is logged with its name, so recovery can tell it completed");
         }
-        return LedgerXaResourceNames.installed()
-                ? PreflightCheck.passed(name, "each ledger's branch is logged with its name, so recovery can tell it completed")
-                : PreflightCheck.failed(name, "Narayana logs unnamed participants; a crash after a commit leaves a record that never clears",
-                        "start through io.crossbank.CrossbankMain (java -jar does), or set -D" + LedgerXaResourceNames.PROPERTY + "="
-                                + LedgerXaResourceNames.class.getName());
+        if (LaunchMode.current() == LaunchMode.TEST) {
+            return PreflightCheck.passed(name, "not installed in test mode (@QuarkusTest does not start through "
+                    + "io.crossbank.CrossbankMain); the packaged app and dev mode have it");
+        }
+        return PreflightCheck.failed(name, "Narayana logs unnamed participants; a crash after a commit leaves a record that never clears",
+                "start through io.crossbank.CrossbankMain (java -jar and quarkus:dev do), or set -D" + LedgerXaResourceNames.PROPERTY
+                        + "=" + LedgerXaResourceNames.class.getName());
     }
 
     private static PreflightCheck unreachable(String name, String ledger, Exception e) {
