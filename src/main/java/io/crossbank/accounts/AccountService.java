@@ -8,7 +8,6 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.crossbank.ledger.Account;
 import io.crossbank.ledger.Amounts;
@@ -21,6 +20,7 @@ import io.crossbank.ledger.Ledgers;
 import io.crossbank.problems.Paging;
 import io.crossbank.problems.ProblemException;
 import io.crossbank.problems.Text;
+import io.crossbank.CrossbankConfig;
 
 @ApplicationScoped
 public class AccountService {
@@ -28,11 +28,11 @@ public class AccountService {
     private static final int MAX_OWNER_LENGTH = 200;
 
     private final Ledgers ledgers;
-    private final BigDecimal maxAmount;
+    private final BigDecimal maxInitialBalance;
 
-    AccountService(Ledgers ledgers, @ConfigProperty(name = "crossbank.transfers.max-amount") BigDecimal maxAmount) {
+    AccountService(Ledgers ledgers, CrossbankConfig config) {
         this.ledgers = ledgers;
-        this.maxAmount = maxAmount;
+        this.maxInitialBalance = config.accounts().maxInitialBalance();
     }
 
     /** Opens an account in one ledger: a local transaction on that database only. */
@@ -43,7 +43,7 @@ public class AccountService {
         String currency = Currencies.parse(request.currency());
         BigDecimal balance = request.initialBalance() == null
                 ? BigDecimal.ZERO.setScale(2)
-                : Amounts.parse("initialBalance", request.initialBalance(), BigDecimal.ZERO, maxAmount);
+                : Amounts.parse("initialBalance", request.initialBalance(), BigDecimal.ZERO, maxInitialBalance);
         Account account = new Account();
         account.id = Ids.newAccountId(ledgerName);
         account.owner = owner;

@@ -13,7 +13,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 
@@ -22,6 +21,7 @@ import io.crossbank.ledger.InstantMicros;
 import io.crossbank.transfers.TransferRequest;
 import io.crossbank.transfers.TransferView;
 import io.quarkus.resteasy.reactive.server.EndpointDisabled;
+import io.crossbank.CrossbankConfig;
 
 /**
  * Benchmark-only endpoints, each taking the body of POST /transfers and answering like it. They exist only in a
@@ -40,10 +40,10 @@ public class BenchResource {
     private final BigDecimal maxAmount;
 
     BenchResource(LocalTransfers local, XaJdbcTransfers xaJdbc,
-            @ConfigProperty(name = "crossbank.transfers.max-amount") BigDecimal maxAmount) {
+            CrossbankConfig config) {
         this.local = local;
         this.xaJdbc = xaJdbc;
-        this.maxAmount = maxAmount;
+        this.maxAmount = config.transfers().maxAmount();
     }
 
     /** The baseline: the transfer's SQL as independent local commits, no coordinator (see {@link LocalTransfers}). */

@@ -18,11 +18,11 @@ import io.crossbank.ops.OpsAudit.Outcome;
 import io.crossbank.ops.indoubt.Classification;
 import io.crossbank.ops.indoubt.InDoubtBranch;
 import io.crossbank.ops.indoubt.InDoubtBranches;
-import io.crossbank.ops.indoubt.InDoubtConfig;
 import io.crossbank.ops.indoubt.PreparedBranch;
 import io.crossbank.problems.DatabaseFailures;
 import io.crossbank.problems.ProblemException;
 import io.crossbank.problems.ProblemType;
+import io.crossbank.CrossbankConfig;
 
 /**
  * Commits or rolls back one prepared branch by hand, but only where no recovery of this service will ever
@@ -46,11 +46,11 @@ public class BranchResolver {
 
     private final Duration minAge;
 
-    BranchResolver(InDoubtBranches branches, Ledgers ledgers, OpsAudit audit, InDoubtConfig config) {
+    BranchResolver(InDoubtBranches branches, Ledgers ledgers, OpsAudit audit, CrossbankConfig config) {
         this.branches = branches;
         this.ledgers = ledgers;
         this.audit = audit;
-        this.minAge = config.maxAge();
+        this.minAge = config.inDoubt().maxAge();
     }
 
     public Resolution resolve(LedgerName ledger, String id, Action action, boolean dryRun, String principal) {

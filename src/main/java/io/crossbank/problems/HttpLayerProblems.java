@@ -6,15 +6,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.crossbank.CrossbankConfig;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Problems for the answers Quarkus's HTTP layer gives before a request reaches Jakarta REST, which would otherwise
@@ -26,8 +25,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class HttpLayerProblems {
 
 
-    void install(@Observes Router router, @ConfigProperty(name = "crossbank.http.max-body-size") MemorySize maxBodySize) {
-        long limit = maxBodySize.asLongValue();
+    void install(@Observes Router router, CrossbankConfig config) {
+        long limit = config.http().maxBodySize().asLongValue();
         // Before Quarkus's own check of a declared Content-Length against its (higher) limit, which would answer with
         // an empty 413. A body of undeclared length (chunked, or HTTP/2) is cut while it is read: see RequestBodies.
         router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(context -> {

@@ -10,10 +10,9 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import io.crossbank.CrossbankConfig;
 
-import io.quarkus.runtime.configuration.MemorySize;
 
 /**
  * What an operation that reads a JSON body requires of the request before the body is parsed: a Content-Type
@@ -26,8 +25,8 @@ public class RequestBodies {
 
     private final long maxBodySize;
 
-    RequestBodies(@ConfigProperty(name = "crossbank.http.max-body-size") MemorySize maxBodySize) {
-        this.maxBodySize = maxBodySize.asLongValue();
+    RequestBodies(CrossbankConfig config) {
+        this.maxBodySize = config.http().maxBodySize().asLongValue();
     }
 
     @ServerRequestFilter

@@ -7,17 +7,18 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
+import io.crossbank.CrossbankConfig;
 
 /** Refuses to start (when enforced) on a setup where two-phase commit could not be trusted. */
 @ApplicationScoped
 public class PreflightOnStartup {
 
     void check(@Observes @Priority(2) StartupEvent event, XaPreflight preflight,
-            @ConfigProperty(name = "crossbank.preflight.enforce") boolean enforce) {
+            CrossbankConfig config) {
+        boolean enforce = config.preflight().enforce();
         List<PreflightCheck> checks = preflight.run();
         checks.stream().filter(PreflightCheck::passed).forEach(c -> Log.infof("XA preflight ok: %s: %s", c.name(), c.detail()));
         List<PreflightCheck> failed = checks.stream().filter(c -> !c.passed()).toList();

@@ -10,9 +10,10 @@ import com.arjuna.ats.jta.common.jtaPropertyManager;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
+import io.crossbank.CrossbankConfig;
 
 /**
- * Applies {@link RecoverySettings} to Narayana. Quarkus 3.33 has no configuration keys for them, and its
+ * Applies {@link CrossbankConfig.Recovery} to Narayana. Quarkus 3.33 has no configuration keys for them, and its
  * recovery manager is already running when application code first runs; Narayana however reads the
  * period and back-off from its environment bean before every wait, and the orphan safety interval through
  * {@link RecoveryXids#setSafetyIntervalMillis(int)}, so setting them here, first thing at startup, takes
@@ -21,7 +22,8 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class RecoveryPace {
 
-    void apply(@Observes @Priority(1) StartupEvent event, RecoverySettings settings) {
+    void apply(@Observes @Priority(1) StartupEvent event, CrossbankConfig config) {
+        CrossbankConfig.Recovery settings = config.recovery();
         var recovery = recoveryPropertyManager.getRecoveryEnvironmentBean();
         recovery.setPeriodicRecoveryPeriod(seconds(settings.period().toMillis()));
         recovery.setRecoveryBackoffPeriod(seconds(settings.backoff().toMillis()));

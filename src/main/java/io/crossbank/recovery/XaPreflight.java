@@ -18,6 +18,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.crossbank.ledger.LedgerName;
+import io.crossbank.ledger.Ledgers;
 import io.crossbank.problems.DatabaseFailures;
 import io.quarkus.runtime.LaunchMode;
 
@@ -40,14 +42,13 @@ public class XaPreflight {
     private final String objectStoreDirectory;
     private final boolean participantNamesInstalled;
 
-    XaPreflight(@io.quarkus.agroal.DataSource("postgres") DataSource postgres,
-            @io.quarkus.agroal.DataSource("mysql") DataSource mysql,
+    XaPreflight(Ledgers ledgers,
             @ConfigProperty(name = "quarkus.datasource.postgres.jdbc.max-size") int postgresPoolSize,
             @ConfigProperty(name = "quarkus.transaction-manager.node-name") String nodeName,
             @ConfigProperty(name = "quarkus.transaction-manager.object-store.type", defaultValue = "file-system") String objectStoreType,
             @ConfigProperty(name = "quarkus.transaction-manager.object-store.directory") String objectStoreDirectory) {
-        this.postgres = postgres;
-        this.mysql = mysql;
+        this.postgres = ledgers.get(LedgerName.POSTGRES).dataSource();
+        this.mysql = ledgers.get(LedgerName.MYSQL).dataSource();
         this.postgresPoolSize = postgresPoolSize;
         this.nodeName = nodeName;
         this.objectStoreType = objectStoreType;

@@ -3,14 +3,12 @@ package io.crossbank.transfers;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.crossbank.ledger.IdempotencyRecord;
 import io.crossbank.ledger.Ids;
@@ -26,6 +24,7 @@ import io.crossbank.transfers.TransferMetrics.Outcome;
 import io.crossbank.transfers.TransferMetrics.Route;
 
 import io.quarkus.logging.Log;
+import io.crossbank.CrossbankConfig;
 
 /**
  * Orchestrates a transfer around the transactional {@link TransferExecutor}: validation, idempotent
@@ -53,13 +52,12 @@ public class TransferService {
     private final TransferRecord.Mode defaultMode;
 
     TransferService(TransferModes modes, Ledgers ledgers, TransferMetrics metrics,
-            @ConfigProperty(name = "crossbank.transfers.max-amount") BigDecimal maxAmount,
-            @ConfigProperty(name = "crossbank.transfers.default-mode", defaultValue = "xa") String defaultMode) {
+            CrossbankConfig config) {
         this.modes = modes;
         this.ledgers = ledgers;
         this.metrics = metrics;
-        this.maxAmount = maxAmount;
-        this.defaultMode = TransferRecord.Mode.valueOf(defaultMode.toUpperCase(Locale.ROOT));
+        this.maxAmount = config.transfers().maxAmount();
+        this.defaultMode = config.transfers().defaultMode();
     }
 
     public Result transfer(TransferRequest request, String idempotencyKey) {

@@ -12,6 +12,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import io.crossbank.ledger.LedgerName;
+import io.crossbank.CrossbankConfig;
 
 /**
  * DOWN while a prepared branch has been in doubt longer than {@code crossbank.in-doubt.max-age}: recovery
@@ -28,9 +29,9 @@ public class InDoubtHealthCheck implements HealthCheck {
     private final InDoubtMonitor monitor;
     private final Duration maxAge;
 
-    InDoubtHealthCheck(InDoubtMonitor monitor, InDoubtConfig config) {
+    InDoubtHealthCheck(InDoubtMonitor monitor, CrossbankConfig config) {
         this.monitor = monitor;
-        this.maxAge = config.maxAge();
+        this.maxAge = config.inDoubt().maxAge();
     }
 
     @Override

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.crossbank.ledger.LedgerName;
 import io.quarkus.logging.Log;
+import io.crossbank.CrossbankConfig;
 
 /**
  * How many branches each ledger holds in doubt and since when, from a scan at most
@@ -37,9 +38,9 @@ public class InDoubtMonitor {
     private final Duration scanInterval;
     private volatile Summary last;
 
-    InDoubtMonitor(PreparedBranchScanner scanner, InDoubtConfig config) {
+    InDoubtMonitor(PreparedBranchScanner scanner, CrossbankConfig config) {
         this.scanner = scanner;
-        this.scanInterval = config.scanInterval();
+        this.scanInterval = config.inDoubt().scanInterval();
     }
 
     public Summary current() {

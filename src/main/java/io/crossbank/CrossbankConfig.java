@@ -1,0 +1,148 @@
+package io.crossbank;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.crossbank.ledger.TransferRecord;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * Every {@code crossbank.*} setting, with its default. Each is overridable by its environment variable
+ * ({@code crossbank.recovery.period} by {@code CROSSBANK_RECOVERY_PERIOD}); docs/configuration.md says why each
+ * default is what it is. Quarkus's own keys (datasources, transaction manager) stay in application.properties.
+ */
+@ConfigMapping(prefix = "crossbank")
+public interface CrossbankConfig {
+
+    Transfers transfers();
+
+    Accounts accounts();
+
+    Http http();
+
+    Recovery recovery();
+
+    Preflight preflight();
+
+    InDoubt inDoubt();
+
+    Txlog txlog();
+
+    Ops ops();
+
+    Bench bench();
+
+    /** Read by the build (its private databases), declared so that they are known keys here too. */
+    Db db();
+
+    interface Transfers {
+
+        /** The mode of a transfer whose request names none. */
+        @WithDefault("xa")
+        TransferRecord.Mode defaultMode();
+
+        /** The largest amount one transfer may move. */
+        @WithDefault("1000000000.00")
+        BigDecimal maxAmount();
+    }
+
+    interface Accounts {
+
+        /** The largest balance an account may be opened with (money that enters from outside the two ledgers). */
+        @WithDefault("1000000000.00")
+        BigDecimal maxInitialBalance();
+    }
+
+    interface Http {
+
+        /** The largest request body any operation accepts (413 beyond); a transfer or an account is a few hundred bytes. */
+        @WithDefault("64K")
+        MemorySize maxBodySize();
+    }
+
+    /** How fast Narayana's recovery manager resolves in-doubt branches (Narayana: 120 s, 10 s, 20 s). */
+    interface Recovery {
+
+        /** Pause between two recovery passes. */
+        @WithDefault("5s")
+        Duration period();
+
+        /** Pause between the two phases of one recovery pass. */
+        @WithDefault("1s")
+        Duration backoff();
+
+        /** Minimum age of a prepared branch without a log record before it is presumed aborted and rolled back. */
+        @WithDefault("2s")
+        Duration orphanSafetyInterval();
+    }
+
+    interface Preflight {
+
+        /** Refuse to start when an XA prerequisite is missing; readiness reports every check either way. */
+        @WithDefault("true")
+        boolean enforce();
+    }
+
+    interface InDoubt {
+
+        /** Readiness turns DOWN once a branch is in doubt longer; also the youngest branch an operator may decide. */
+        @WithDefault("120s")
+        Duration maxAge();
+
+        /** How long metrics and readiness reuse one scan of both databases. */
+        @WithDefault("5s")
+        Duration scanInterval();
+    }
+
+    interface Txlog {
+
+        /** Activates the non-XA "txlog" datasource for Narayana's JDBC object store (files by default). */
+        @WithDefault("false")
+        boolean enabled();
+    }
+
+    interface Ops {
+
+        /** The password of user "ops" in the embedded realm; unset in prod, a random one nobody knows. */
+        Optional<String> password();
+    }
+
+    interface Bench {
+
+        Baseline baseline();
+
+        interface Baseline {
+
+            /**
+             * At build time: whether the benchmark-only endpoints exist; at run time: whether their two non-XA
+             * datasources are active. Only src/bench/run.sh sets it.
+             */
+            @WithDefault("false")
+            boolean enabled();
+        }
+    }
+
+    interface Db {
+
+        /** Port of the build's private PostgreSQL (dev and test URLs). */
+        @WithName("pg-port")
+        @WithDefault("25432")
+        int pgPort();
+
+        /** Port of the build's private MariaDB (dev and test URLs). */
+        @WithName("mysql-port")
+        @WithDefault("23306")
+        int mysqlPort();
+
+        /** Maven: do not start the private databases. */
+        @WithDefault("false")
+        boolean skip();
+
+        /** Where the build keeps the private databases' data (CROSSBANK_DB_DIR). */
+        Optional<String> dir();
+    }
+}
