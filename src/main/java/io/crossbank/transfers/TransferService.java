@@ -27,13 +27,16 @@ import io.quarkus.logging.Log;
 import io.crossbank.CrossbankConfig;
 
 /**
- * Orchestrates a transfer around the transactional {@link TransferExecutor}: validation, idempotent
+ * Orchestrates a transfer around the transactional {@link TransferExecutor} of its mode: validation, idempotent
  * replay, metrics. Holds no transaction itself.
  */
 @ApplicationScoped
 public class TransferService {
 
-    /** The result of POST /transfers; {@code replayed} when an Idempotency-Key matched an earlier request. */
+    /**
+     * The result of POST /transfers; {@code replayed} when an Idempotency-Key matched an earlier request,
+     * {@code pending} when the transfer is not complete yet (202).
+     */
     public record Result(TransferView transfer, boolean replayed, boolean pending) {
 
         static Result of(TransferOutcome outcome) {
@@ -51,8 +54,7 @@ public class TransferService {
     private final BigDecimal maxAmount;
     private final TransferRecord.Mode defaultMode;
 
-    TransferService(TransferModes modes, Ledgers ledgers, TransferMetrics metrics,
-            CrossbankConfig config) {
+    TransferService(TransferModes modes, Ledgers ledgers, TransferMetrics metrics, CrossbankConfig config) {
         this.modes = modes;
         this.ledgers = ledgers;
         this.metrics = metrics;
