@@ -27,6 +27,16 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("io.crossbank.bench..");
 
     @ArchTest
+    static final ArchRule theInDoubtReadModelTakesNoAction = noClasses()
+            .that().resideInAPackage("io.crossbank.ops.indoubt..")
+            .should().dependOnClassesThat().resideInAPackage("io.crossbank.ops");
+
+    @ArchTest
+    static final ArchRule narayanaGlueKnowsNothingOfTheOperatorsView = noClasses()
+            .that().resideInAPackage("io.crossbank.recovery..")
+            .should().dependOnClassesThat().resideInAPackage("io.crossbank.ops..");
+
+    @ArchTest
     static final ArchRule onlyTheTransferExecutorHoldsATransaction = noClasses()
             .that().resideInAPackage("io.crossbank.transfers..")
             .and().doNotImplement(io.crossbank.transfers.TransferExecutor.class)
