@@ -80,6 +80,12 @@ class LedgerUnavailableIT {
                 // at DEBUG, each pass that cannot reach a ledger says so
                 .with("CROSSBANK_RECOVERY_PERIOD", "1s")
                 .with("QUARKUS_LOG_CATEGORY__IO_CROSSBANK_RECOVERY__LEVEL", "DEBUG")
+                // Lock waits of 20 s instead of 3 s: a transfer cut while it waits for a row must still be waiting
+                // when the cut comes, however loaded the machine (at 3 s it could time out first: ledger-busy).
+                .with("QUARKUS_DATASOURCE_POSTGRES_JDBC_NEW_CONNECTION_SQL",
+                        "SET lock_timeout = '20s'; SET statement_timeout = '25s'; SET idle_in_transaction_session_timeout = '30s'")
+                .with("QUARKUS_DATASOURCE_MYSQL_JDBC_NEW_CONNECTION_SQL", "SET SESSION innodb_lock_wait_timeout = 20")
+                .with("QUARKUS_TRANSACTION_MANAGER_DEFAULT_TRANSACTION_TIMEOUT", "40s")
                 .start();
         RestAssured.port = app.port();
     }
@@ -277,7 +283,7 @@ class LedgerUnavailableIT {
             }
             // The transfer has begun in both ledgers by the time it waits for this row.
             Future<Response> transfer = async(() -> transfer(from, locked, "10.00"));
-            await("the transfer waiting for the locked row").atMost(Duration.ofMillis(2500)).pollInterval(Duration.ofMillis(20))
+            await("the transfer waiting for the locked row").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
                     .until(() -> Sql.lockWaits(ledger, LOGIN, DATABASE) > 0);
             cutSessions(ledger);
             answer = transfer.get(10, TimeUnit.SECONDS);
