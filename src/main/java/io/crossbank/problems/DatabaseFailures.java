@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
+import javax.transaction.xa.XAException;
+
 import jakarta.transaction.RollbackException;
 
 /**
@@ -93,6 +95,17 @@ public final class DatabaseFailures {
                 return Optional.of(unavailable(failure));
             }
         }
+        // Narayana rolls back when a branch fails to prepare and reports the branch's failure as an exception
+        // suppressed by its RollbackException, not as its cause: a ledger gone at prepare is that ledger's outage.
+        for (Throwable t : chain) {
+            if (t instanceof RollbackException) {
+                for (Throwable branchFailure : t.getSuppressed()) {
+                    if (isResourceManagerFailure(branchFailure) || isUnavailable(branchFailure)) {
+                        return Optional.of(unavailable(failure));
+                    }
+                }
+            }
+        }
         // A rollback caused by a database error (a failed flush at commit, say) is that error's to answer for:
         // above, or a 500 when unexpected. One with no database error behind it was the coordinator's doing.
         boolean databaseError = sqlExceptions.stream().anyMatch(e -> e.getSQLState() != null || e.getErrorCode() != 0);
@@ -104,6 +117,11 @@ public final class DatabaseFailures {
                     failure));
         }
         return Optional.empty();
+    }
+
+    /** XAER_RMFAIL: the resource manager (the database) could not be reached to prepare or end the branch. */
+    private static boolean isResourceManagerFailure(Throwable failure) {
+        return chain(failure).stream().anyMatch(t -> t instanceof XAException xa && xa.errorCode == XAException.XAER_RMFAIL);
     }
 
     /**

@@ -124,6 +124,20 @@ class DatabaseFailuresTest {
     }
 
     @Test
+    void aRollbackBecauseABranchCouldNotPrepareIsTheLedgersOutage() {
+        // Narayana's commit() reports why a branch failed as exceptions suppressed by its RollbackException.
+        RollbackException rmGone = new RollbackException("ARJUNA016053: Could not commit transaction.");
+        rmGone.addSuppressed(new javax.transaction.xa.XAException(javax.transaction.xa.XAException.XAER_RMFAIL));
+        assertThat(type(rmGone)).get().isEqualTo(ProblemType.LEDGER_UNAVAILABLE);
+        RollbackException linkGone = new RollbackException("ARJUNA016053: Could not commit transaction.");
+        linkGone.addSuppressed(new IllegalStateException("prepare", new SQLException("Communications link failure", "08S01")));
+        assertThat(type(linkGone)).get().isEqualTo(ProblemType.LEDGER_UNAVAILABLE);
+        RollbackException vetoed = new RollbackException("ARJUNA016053: Could not commit transaction.");
+        vetoed.addSuppressed(new javax.transaction.xa.XAException(javax.transaction.xa.XAException.XA_RBROLLBACK));
+        assertThat(type(vetoed)).as("a branch that voted to roll back is not an outage").get().isEqualTo(ProblemType.TRANSACTION_TIMEOUT);
+    }
+
+    @Test
     void aRollbackIsATimeoutOnlyWhenNoDatabaseErrorCausedIt() {
         assertThat(type(new RollbackException("ARJUNA016102: The transaction is not active!"))).get()
                 .isEqualTo(ProblemType.TRANSACTION_TIMEOUT);
