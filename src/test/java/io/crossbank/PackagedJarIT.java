@@ -8,14 +8,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.crossbank.support.AppProcess;
+import io.crossbank.support.PackagedApps;
 import io.crossbank.support.Sql;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -28,21 +28,12 @@ import io.restassured.response.Response;
 class PackagedJarIT {
 
     private static final String DATABASE = "crossbank_it_jar";
-    private static AppProcess app;
+    @RegisterExtension
+    static final PackagedApps APPS = PackagedApps.on(DATABASE);
 
     @BeforeAll
     static void startOnEmptyDatabases() {
-        Sql.recreateEmptyDatabases(DATABASE);
-        app = AppProcess.onDatabase("crossbank-it-jar", DATABASE).start();
-        RestAssured.port = app.port();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (app != null) {
-            app.stop();
-        }
-        RestAssured.reset();
+        RestAssured.port = APPS.app("crossbank-it-jar").start().port();
     }
 
     @Test

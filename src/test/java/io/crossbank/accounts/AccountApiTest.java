@@ -6,6 +6,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.endsWith;
 
+import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,11 +75,30 @@ class AccountApiTest {
 
     @Test
     void ledgersSumUpAccountsAndMoney() {
+        Response before = given().get("/ledgers").then().statusCode(200).extract().response();
         openAccount("postgres", "CHF", "3.00");
-        Response summary = given().get("/ledgers").then().statusCode(200).extract().response();
-        assertThat(summary.<List<String>>path("ledgers.ledger")).containsExactlyInAnyOrder("postgres", "mysql");
-        assertThat(summary.<Integer>path("accounts")).isPositive();
-        assertThat(summary.<String>path("balances.CHF")).isNotNull();
+        openAccount("mysql", "CHF", "2.50");
+        openAccount("mysql", "CHF", "0.25");
+        Response after = given().get("/ledgers").then().statusCode(200).extract().response();
+
+        assertThat(after.<List<String>>path("ledgers.ledger")).containsExactlyInAnyOrder("postgres", "mysql");
+        assertThat(after.<Integer>path("accounts") - before.<Integer>path("accounts")).as("accounts opened in both ledgers").isEqualTo(3);
+        assertThat(after.<Integer>path("ledgers.find { it.ledger == 'postgres' }.accounts")
+                - before.<Integer>path("ledgers.find { it.ledger == 'postgres' }.accounts")).as("accounts opened in postgres").isEqualTo(1);
+        assertThat(chf(after, "ledgers.find { it.ledger == 'postgres' }.balances.CHF")
+                .subtract(chf(before, "ledgers.find { it.ledger == 'postgres' }.balances.CHF")))
+                .as("CHF added to the postgres ledger").isEqualByComparingTo("3.00");
+        assertThat(chf(after, "ledgers.find { it.ledger == 'mysql' }.balances.CHF")
+                .subtract(chf(before, "ledgers.find { it.ledger == 'mysql' }.balances.CHF")))
+                .as("CHF added to the mysql ledger").isEqualByComparingTo("2.75");
+        assertThat(chf(after, "balances.CHF").subtract(chf(before, "balances.CHF"))).as("CHF added across both ledgers")
+                .isEqualByComparingTo("5.75");
+    }
+
+    /** A sum of the summary, 0 where the currency has no account yet. */
+    private static BigDecimal chf(Response summary, String path) {
+        String sum = summary.path(path);
+        return sum == null ? BigDecimal.ZERO : new BigDecimal(sum);
     }
 
     @ParameterizedTest

@@ -138,29 +138,6 @@ class InDoubtApiTest {
     }
 
     @Test
-    void orphanOfThisNodeIsLeftToRecovery() throws Exception {
-        BranchXid xid = RealBranches.ofThisNode(new Uid());
-        try (RealBranches branches = new RealBranches()) {
-            branches.preparePostgres(xid, openAccount("postgres", "10.00"));
-
-            // Recovery rolls an orphan back within seconds (period + safety interval): it may be gone already.
-            Map<String, Object> listed = listed("postgres", xid);
-            if (listed != null) {
-                assertThat(listed.get("nodeName")).isEqualTo("crossbank-test");
-                assertThat(listed.get("classification")).isEqualTo("ORPHAN");
-                assertThat(listed.get("manualResolution")).isEqualTo(false);
-            }
-            Response attempt = asOps().post("/ops/in-doubt/postgres/" + xid.id() + "/rollback?dryRun=false");
-            if (attempt.statusCode() == 409) {
-                assertThat(assertProblem(attempt, 409, "recovery-will-resolve")).contains("ORPHAN");
-                assertThat(OpsAuditRows.of("postgres", xid.id())).containsExactly("ops ROLLBACK dryRun=false REFUSED ORPHAN node=crossbank-test");
-            } else {
-                assertProblem(attempt, 404, "in-doubt-branch-not-found");
-            }
-        }
-    }
-
-    @Test
     void aGidNoXaDriverWroteIsListedAsForeignFormat() throws Exception {
         String gid = "typed by hand " + new Uid().stringForm() + " it's";
         String id = "gid-" + HexFormat.of().formatHex(gid.getBytes(StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package io.crossbank.ops;
 import static io.crossbank.support.Api.openAccount;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Map;
@@ -34,19 +35,12 @@ class InDoubtReadinessTest {
         }
     }
 
-    /** Polls /q/health/ready until the in-doubt check satisfies the condition; returns that check. */
-    static Map<String, Object> awaitCheck(Predicate<Map<String, Object>> condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Object> check = null;
-        while (System.nanoTime() < deadline) {
-            check = given().get("/q/health/ready").jsonPath().getMap("checks.find { it.name == 'in-doubt transactions' }");
-            if (check != null && condition.test(check)) {
-                return check;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("The readiness check 'in-doubt transactions' did not reach the expected state within "
-                + timeout + "; last seen: " + check);
+    /** Waits until the in-doubt check of /q/health/ready satisfies the condition; returns that check. */
+    static Map<String, Object> awaitCheck(Predicate<Map<String, Object>> condition, Duration timeout) {
+        return await("the readiness check 'in-doubt transactions' to reach the expected state").atMost(timeout)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                .until(() -> given().get("/q/health/ready").jsonPath().<String, Object>getMap("checks.find { it.name == 'in-doubt transactions' }"),
+                        check -> check != null && condition.test(check));
     }
 
     @SuppressWarnings("unchecked")

@@ -5,9 +5,13 @@ import static io.crossbank.ops.InDoubtApiTest.listed;
 import static io.crossbank.support.Api.assertProblem;
 import static io.crossbank.support.Api.openAccount;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,8 +24,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
 /**
- * Committing and rolling back by hand what no recovery here will decide. The profile lets a branch be decided
- * after one second in doubt instead of two minutes.
+ * Committing and rolling back by hand what no recovery here will decide, and refusing what it will. The profile
+ * lets a branch be decided after one second in doubt instead of two minutes, and keeps recovery off orphans.
  */
 @QuarkusTest
 @TestProfile(ShortMaxAgeProfile.class)
@@ -36,7 +40,8 @@ class ManualResolutionTest {
             branches.preparePostgres(xid, postgresAccount);
             branches.prepareMysql(xid, mysqlAccount);
             assertThat(listed("mysql", xid)).as("MySQL's branch, first seen now").isNotNull();
-            Thread.sleep(1_500);
+            awaitOlderThanMaxAge("postgres", xid.id());
+            awaitOlderThanMaxAge("mysql", xid.id());
 
             Response rolledBack = asOps().post("/ops/in-doubt/postgres/" + xid.id() + "/rollback?dryRun=false");
             Response committed = asOps().post("/ops/in-doubt/mysql/" + xid.id() + "/commit?dryRun=false");
@@ -65,7 +70,7 @@ class ManualResolutionTest {
         String id = "gid-" + HexFormat.of().formatHex(gid.getBytes(StandardCharsets.UTF_8));
         try (RealBranches branches = new RealBranches()) {
             branches.preparePostgres(gid, openAccount("postgres", "10.00"));
-            Thread.sleep(1_500);
+            awaitOlderThanMaxAge("postgres", id);
 
             Response rolledBack = asOps().post("/ops/in-doubt/postgres/" + id + "/rollback?dryRun=false");
 
@@ -74,5 +79,43 @@ class ManualResolutionTest {
             assertThat(RealBranches.isPreparedInPostgres(gid)).isFalse();
             assertThat(OpsAuditRows.of("postgres", id)).containsExactly("ops ROLLBACK dryRun=false ROLLED_BACK FOREIGN_FORMAT node=crossbank-test");
         }
+    }
+
+    @Test
+    void anOrphanOfThisNodeIsListedAsSuchAndLeftToRecovery() throws Exception {
+        BranchXid xid = RealBranches.ofThisNode(new Uid());
+        try (RealBranches branches = new RealBranches()) {
+            branches.preparePostgres(xid, openAccount("postgres", "10.00"));
+            // Past max-age, so the only reason left to refuse is that recovery owns it.
+            awaitOlderThanMaxAge("postgres", xid.id());
+
+            Map<String, Object> listed = listed("postgres", xid);
+            assertThat(listed).as("this node's orphan in GET /ops/in-doubt (the profile keeps recovery off it)").isNotNull();
+            assertThat(listed.get("nodeName")).isEqualTo("crossbank-test");
+            assertThat(listed.get("classification")).isEqualTo("ORPHAN");
+            assertThat(listed.get("manualResolution")).isEqualTo(false);
+
+            Response attempt = asOps().post("/ops/in-doubt/postgres/" + xid.id() + "/rollback?dryRun=false");
+
+            assertThat(assertProblem(attempt, 409, "recovery-will-resolve")).contains("ORPHAN");
+            assertThat(OpsAuditRows.of("postgres", xid.id())).containsExactly("ops ROLLBACK dryRun=false REFUSED ORPHAN node=crossbank-test");
+            assertThat(RealBranches.isPrepared("postgres", xid)).as("a refused rollback leaves the orphan prepared").isTrue();
+        }
+    }
+
+    /** Waits until GET /ops/in-doubt shows the branch in doubt for longer than the profile's max age (1 s). */
+    private static void awaitOlderThanMaxAge(String ledger, String id) {
+        await("branch " + id + " of " + ledger + " to be in doubt for more than 1 s").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> ageSeconds(ledger, id) > 1);
+    }
+
+    private static long ageSeconds(String ledger, String id) {
+        List<Map<String, Object>> branches = asOps().get("/ops/in-doubt").jsonPath().getList("branches");
+        return branches.stream()
+                .filter(b -> ledger.equals(b.get("ledger")) && id.equals(b.get("id")))
+                .mapToLong(b -> ((Number) b.get("ageSeconds")).longValue())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("Branch " + id + " of " + ledger + " is not listed in GET /ops/in-doubt."));
     }
 }

@@ -105,20 +105,7 @@ final class RealBranches implements AutoCloseable {
     }
 
     private static boolean isPreparedInMysql(BranchXid xid) {
-        try (Connection c = Sql.mysql(Sql.DATABASE); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
-            while (rs.next()) {
-                byte[] data = rs.getBytes("data");
-                int gtridLength = rs.getInt("gtrid_length");
-                BranchXid found = new BranchXid(rs.getInt("formatID"), Arrays.copyOf(data, gtridLength),
-                        Arrays.copyOfRange(data, gtridLength, data.length));
-                if (found.equals(xid)) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sql.mysqlPreparedXids().contains(xid);
     }
 
     @Override

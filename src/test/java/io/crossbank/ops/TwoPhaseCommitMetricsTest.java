@@ -1,32 +1,53 @@
 package io.crossbank.ops;
 
+import static io.crossbank.support.Api.metric;
 import static io.crossbank.support.Api.openAccount;
 import static io.crossbank.support.Api.transfer;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import com.arjuna.ats.arjuna.common.Uid;
+
+import io.crossbank.ops.indoubt.BranchXid;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 class TwoPhaseCommitMetricsTest {
 
+    private static final String BRANCHES = "crossbank_in_doubt_branches";
+    private static final String OLDEST = "crossbank_in_doubt_oldest_seconds";
+
     @Test
-    void inDoubtGaugesAndNarayanaCountersArePublished() {
-        String metrics = scrape();
-        assertThat(metrics)
-                .contains("crossbank_in_doubt_branches{ledger=\"postgres\"}")
-                .contains("crossbank_in_doubt_branches{ledger=\"mysql\"}")
-                .contains("crossbank_in_doubt_oldest_seconds{ledger=\"postgres\"}")
-                .contains("crossbank_in_doubt_oldest_seconds{ledger=\"mysql\"}")
-                .contains("crossbank_transactions_rolled_back_total")
-                .contains("crossbank_transactions_timed_out_total")
-                .contains("crossbank_transactions_heuristic_total")
-                .contains("crossbank_recovery_passes_total");
+    void inDoubtGaugesFollowPreparedBranchesAndRecoveryPassesAreCounted() throws Exception {
+        double passesBefore = metric("crossbank_recovery_passes_total");
+        // The gauges read a scan cached for up to crossbank.in-doubt.scan-interval (5 s): start from a fresh zero.
+        awaitGauges("nothing in doubt before the test", 0, 0);
+        BranchXid xid = RealBranches.ofNode(RealBranches.FOREIGN_NODE, new Uid());
+        try (RealBranches branches = new RealBranches()) {
+            branches.preparePostgres(xid, openAccount("postgres", "10.00"));
+            branches.prepareMysql(xid, openAccount("mysql", "10.00"));
+
+            awaitGauges("the two new branches counted", 1, 1);
+            await("the PostgreSQL branch's age to be published").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> metric(OLDEST + "{ledger=\"postgres\"}"), age -> age >= 1);
+        }
+        awaitGauges("the two rolled back branches dropped", 0, 0);
+        assertThat(metric(OLDEST + "{ledger=\"postgres\"}")).as("The oldest age is 0 once nothing is in doubt.").isZero();
+        // A recovery pass every crossbank.recovery.period (5 s); the waits above took at least two scan-intervals.
+        await("the recovery pass counter to move").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .until(() -> metric("crossbank_recovery_passes_total"), passes -> passes > passesBefore);
+    }
+
+    private static void awaitGauges(String what, int postgres, int mysql) {
+        await(what + " by " + BRANCHES).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> metric(BRANCHES + "{ledger=\"postgres\"}") == postgres && metric(BRANCHES + "{ledger=\"mysql\"}") == mysql);
     }
 
     @Test

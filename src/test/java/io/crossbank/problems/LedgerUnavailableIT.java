@@ -34,11 +34,13 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.crossbank.support.AppProcess;
+import io.crossbank.support.PackagedApps;
 import io.crossbank.support.Sql;
 import io.crossbank.support.XaDatabases;
 import io.restassured.RestAssured;
@@ -64,14 +66,17 @@ class LedgerUnavailableIT {
     /** The connection that uses up the one connection MariaDB still allows the login. */
     private static final AtomicReference<Connection> HOLDER = new AtomicReference<>();
     private static final ExecutorService REQUESTS = Executors.newFixedThreadPool(12);
+    @RegisterExtension
+    static final PackagedApps APPS = PackagedApps.on(DATABASE).preparedBy(() -> {
+        Sql.resetLogin(LOGIN, PASSWORD);
+        Sql.requirePasswordOverTcp(LOGIN);
+        Sql.recreateEmptyDatabases(DATABASE, LOGIN);
+    });
     private static AppProcess app;
 
     @BeforeAll
     static void startTheAppAsALoginOfItsOwn() {
-        Sql.resetLogin(LOGIN, PASSWORD);
-        Sql.requirePasswordOverTcp(LOGIN);
-        Sql.recreateEmptyDatabases(DATABASE, LOGIN);
-        app = AppProcess.onDatabase("unavailable", DATABASE)
+        app = APPS.app("unavailable")
                 .with("QUARKUS_DATASOURCE_POSTGRES_USERNAME", LOGIN)
                 .with("QUARKUS_DATASOURCE_POSTGRES_PASSWORD", PASSWORD)
                 .with("QUARKUS_DATASOURCE_MYSQL_USERNAME", LOGIN)
@@ -97,6 +102,7 @@ class LedgerUnavailableIT {
                 .until(() -> given().get("/q/health/ready").statusCode() == 200);
     }
 
+    /** The app goes first (the extension would only kill it after this), then the faults it was under. */
     @AfterAll
     static void stop() {
         REQUESTS.shutdownNow();
@@ -105,7 +111,6 @@ class LedgerUnavailableIT {
         }
         XaDatabases.start();
         Sql.resetLogin(LOGIN, PASSWORD);
-        RestAssured.reset();
     }
 
     /** A fault on one ledger's server, how to undo it, and how the server refuses a new login meanwhile. */

@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.crossbank.support.AppProcess;
 import io.crossbank.support.Faults;
+import io.crossbank.support.PackagedApps;
 import io.crossbank.support.Sql;
 import io.restassured.RestAssured;
 
@@ -26,20 +26,8 @@ import io.restassured.RestAssured;
 class CoordinatorCrashIT {
 
     private static final String DATABASE = "crossbank_it_crash";
-    private AppProcess app;
-
-    @BeforeAll
-    static void emptyDatabases() {
-        Sql.recreateEmptyDatabases(DATABASE);
-    }
-
-    @AfterEach
-    void stop() {
-        if (app != null) {
-            app.kill();
-        }
-        RestAssured.reset();
-    }
+    @RegisterExtension
+    static final PackagedApps APPS = PackagedApps.on(DATABASE);
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
@@ -50,7 +38,7 @@ class CoordinatorCrashIT {
             "crash-after-commits,   0, 0, committed" })
     void restartResolvesEveryBranch(String crashPoint, int preparedInPostgres, int preparedInMysql, String outcome) throws Exception {
         String node = crashPoint;
-        app = AppProcess.onDatabase(node, DATABASE);
+        AppProcess app = APPS.app(node);
         Faults.deleteObjectStore(app.objectStore());
         app.withByteman(crashPoint).start();
         RestAssured.port = app.port();
@@ -68,7 +56,7 @@ class CoordinatorCrashIT {
         assertThat(Sql.countPrepared(prepared, "mysql")).as("mysql branches prepared after the crash: %s", prepared)
                 .isEqualTo(preparedInMysql);
 
-        app = AppProcess.onDatabase(node, DATABASE);
+        app = APPS.app(node);
         long restart = System.nanoTime();
         app.start();
         AppProcess restarted = app;

@@ -1,5 +1,6 @@
 package io.crossbank.recovery;
 
+import static io.crossbank.support.Api.assertProblem;
 import static io.crossbank.support.Api.openAccount;
 import static io.crossbank.support.Api.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,12 +11,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.crossbank.support.AppProcess;
 import io.crossbank.support.Faults;
+import io.crossbank.support.PackagedApps;
 import io.crossbank.support.Sql;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -28,32 +29,15 @@ import io.restassured.response.Response;
 class CoordinatorStallIT {
 
     private static final String DATABASE = "crossbank_it_stall";
-    private AppProcess stalled;
-    private AppProcess serving;
-
-    @BeforeAll
-    static void emptyDatabases() {
-        Sql.recreateEmptyDatabases(DATABASE);
-    }
-
-    @AfterEach
-    void stop() {
-        if (stalled != null) {
-            stalled.signal("CONT");
-            stalled.kill();
-        }
-        if (serving != null) {
-            serving.stop();
-        }
-        RestAssured.reset();
-    }
+    @RegisterExtension
+    static final PackagedApps APPS = PackagedApps.on(DATABASE);
 
     @Test
     void stalledCoordinatorBlocksOnlyItsOwnAccountsAndCompletesOnResume() throws Exception {
-        stalled = AppProcess.onDatabase("stall-a", DATABASE);
+        AppProcess stalled = APPS.app("stall-a");
         Faults.deleteObjectStore(stalled.objectStore());
         stalled.withByteman("pause-before-commit").start();
-        serving = AppProcess.onDatabase("stall-b", DATABASE).start();
+        AppProcess serving = APPS.app("stall-b").start();
         RestAssured.port = serving.port();
         String x = openAccount("postgres", "100.00");
         String y = openAccount("mysql", "0.00");
@@ -73,10 +57,12 @@ class CoordinatorStallIT {
         start = System.nanoTime();
         Response blocked = transfer(x, w, "5.00");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(blocked.statusCode()).as("a transfer on a locked account: %s", blocked.body().asString()).isEqualTo(503);
+        assertThat(assertProblem(blocked, 503, "ledger-busy")).as("the answer for an account locked by a prepared branch")
+                .contains("locked by another transaction");
         assertThat(took).as("time to give up on a locked account").isLessThan(Duration.ofSeconds(8));
 
         stalled.signal("CONT");
+        stalled.releasePause();
         assertThat(first.get(60, TimeUnit.SECONDS)).as("the stalled transfer completes").isEqualTo(201);
         Faults.awaitTrue("the stalled transfer's branches to complete", Duration.ofSeconds(30),
                 () -> Sql.preparedBranchesOf("stall-a", DATABASE).isEmpty());

@@ -1,61 +1,64 @@
 package io.crossbank.recovery;
 
+import static io.crossbank.support.Api.assertProblem;
 import static io.crossbank.support.Api.openAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.crossbank.support.AppProcess;
 import io.crossbank.support.Faults;
+import io.crossbank.support.PackagedApps;
 import io.crossbank.support.Sql;
 import io.crossbank.support.XaDatabases;
 import io.restassured.RestAssured;
+import io.restassured.response.Response;
 
 /**
- * Real database faults between prepare and commit (a Byteman rule holds the coordinator there for 8 s):
+ * Real database faults between prepare and commit (a Byteman rule holds the coordinator there until the test releases it):
  * servers killed with SIGKILL, sessions cut, a server down during prepare or during commit.
  */
 class DatabaseFaultIT {
 
     private static final String DATABASE = "crossbank_it_dbfault";
+    @RegisterExtension
+    static final PackagedApps APPS = PackagedApps.on(DATABASE);
     private AppProcess app;
     private String from;
     private String to;
 
-    @BeforeAll
-    static void emptyDatabases() {
-        Sql.recreateEmptyDatabases(DATABASE);
-    }
-
+    /** Runs before the extension kills the app: a test that failed with a server down leaves it up again. */
     @AfterEach
-    void stop() {
+    void serversUp() {
         XaDatabases.start();
-        if (app != null) {
-            app.kill();
-        }
-        RestAssured.reset();
     }
 
     private CompletableFuture<Integer> transferPausedAt(String node, String rule) {
-        app = AppProcess.onDatabase(node, DATABASE);
+        pausedAt(node, rule);
+        CompletableFuture<Integer> answer = Faults.transferInBackground(app.port(), from, to, "10.00");
+        app.awaitLog("CRASHPOINT " + rule, Duration.ofSeconds(30));
+        return answer;
+    }
+
+    /** Starts the app with the pause rule and opens the two accounts of the victim transfer. */
+    private void pausedAt(String node, String rule) {
+        app = APPS.app(node);
         Faults.deleteObjectStore(app.objectStore());
         app.withByteman(rule).with("QUARKUS_LOG_CATEGORY__COM_ARJUNA__LEVEL", System.getProperty("crossbank.it.arjuna-log", "INFO")).start();
         RestAssured.port = app.port();
         from = openAccount("postgres", "100.00");
         to = openAccount("mysql", "0.00");
-        CompletableFuture<Integer> answer = Faults.transferInBackground(app.port(), from, to, "10.00");
-        app.awaitLog("CRASHPOINT " + rule, Duration.ofSeconds(30));
-        return answer;
     }
 
     private void assertBothPrepared() {
@@ -89,6 +92,7 @@ class DatabaseFaultIT {
         XaDatabases.start();
         assertThat(Sql.countPrepared(Sql.preparedBranchesOf(app.nodeName(), DATABASE), ledger))
                 .as("the prepared branch survives the %s server's crash and restart", ledger).isEqualTo(1);
+        app.releasePause();
 
         assertThat(answer.get(60, TimeUnit.SECONDS)).as("the decision was commit: the client is told so").isEqualTo(201);
         assertCommittedEverywhere((ledger.equals("postgres") ? "PostgreSQL" : "MariaDB")
@@ -102,6 +106,7 @@ class DatabaseFaultIT {
 
         long cut = System.nanoTime();
         Sql.cutPostgresSessions("crossbank", DATABASE);
+        app.releasePause();
 
         assertThat(answer.get(60, TimeUnit.SECONDS)).as("the decision was commit: the client is told so").isEqualTo(201);
         assertCommittedEverywhere("PostgreSQL sessions terminated after prepare", cut);
@@ -114,6 +119,7 @@ class DatabaseFaultIT {
 
         long cut = System.nanoTime();
         Sql.cutMysqlSessions("crossbank", DATABASE);
+        app.releasePause();
 
         assertThat(answer.get(60, TimeUnit.SECONDS)).as("the decision was commit: the client is told so").isEqualTo(201);
         assertCommittedEverywhere("MariaDB connections killed after prepare", cut);
@@ -121,14 +127,21 @@ class DatabaseFaultIT {
 
     @Test
     void mysqlUnreachableDuringPrepareRollsBackWith503() throws Exception {
-        CompletableFuture<Integer> answer = transferPausedAt("down-at-prepare", "pause-before-prepare");
+        pausedAt("down-at-prepare", "pause-before-prepare");
+        CompletableFuture<Optional<Response>> answer = Faults.transferAnswerInBackground(app.port(), from, to, "10.00");
+        app.awaitLog("CRASHPOINT pause-before-prepare", Duration.ofSeconds(30));
 
         XaDatabases.crashMysql();
-        int status = answer.get(60, TimeUnit.SECONDS);
+        app.releasePause();
+        Optional<Response> response = answer.get(60, TimeUnit.SECONDS);
         long back = System.nanoTime();
         XaDatabases.start();
 
-        assertThat(status).as("the client hears the transfer failed").isEqualTo(503);
+        assertThat(response).as("the client hears the transfer failed").isPresent();
+        // Pinned as it is, not as it should be: Narayana turns the failed prepare (XAER_RMFAIL) into a bare
+        // RollbackException, which DatabaseFailures reads as the coordinator's own rollback. A ledger that is down
+        // should answer ledger-unavailable; this assertion is to change with that fix.
+        assertProblem(response.get(), 503, "transaction-timeout");
         Faults.awaitTrue("clean state after the failed prepare", Duration.ofSeconds(60), () -> Faults.clean(app, DATABASE));
         Faults.recordTime("MariaDB unreachable during prepare (rolled back; restart of MariaDB to clean)",
                 Duration.ofNanos(System.nanoTime() - back));
@@ -144,6 +157,7 @@ class DatabaseFaultIT {
         assertBothPrepared();
 
         XaDatabases.crashMysql();
+        app.releasePause();
         int status = answer.get(60, TimeUnit.SECONDS);
         assertThat(status).as("the decision was commit: the transfer is not reported as failed").isEqualTo(201);
         assertThat(Sql.balance(from, DATABASE)).as("postgres side committed while MariaDB is down").isEqualByComparingTo("90.00");

@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.crossbank.support.AppProcess;
 import io.crossbank.support.Faults;
+import io.crossbank.support.PackagedApps;
 import io.crossbank.support.Sql;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -29,30 +29,15 @@ import io.restassured.response.Response;
 class SeveralInstancesIT {
 
     private static final String DATABASE = "crossbank_it_instances";
-    private final List<AppProcess> apps = new ArrayList<>();
-
-    @BeforeAll
-    static void emptyDatabases() {
-        Sql.recreateEmptyDatabases(DATABASE);
-    }
-
-    @AfterEach
-    void stop() {
-        apps.forEach(AppProcess::kill);
-        RestAssured.reset();
-    }
-
-    private AppProcess started(AppProcess app) {
-        apps.add(app);
-        return app.start();
-    }
+    @RegisterExtension
+    static final PackagedApps APPS = PackagedApps.on(DATABASE);
 
     @Test
     void onlyTheCrashedInstanceResolvesItsOwnBranches() throws Exception {
-        AppProcess crashing = AppProcess.onDatabase("multi-a", DATABASE);
+        AppProcess crashing = APPS.app("multi-a");
         Faults.deleteObjectStore(crashing.objectStore());
-        started(crashing.withByteman("crash-after-decision"));
-        AppProcess survivor = started(AppProcess.onDatabase("multi-b", DATABASE));
+        crashing.withByteman("crash-after-decision").start();
+        AppProcess survivor = APPS.app("multi-b").start();
         RestAssured.port = survivor.port();
         String p1 = openAccount("postgres", "100.00");
         String m1 = openAccount("mysql", "0.00");
@@ -81,7 +66,7 @@ class SeveralInstancesIT {
                 .hasSize(2);
         transfer(p2, m2, "1.00").then().statusCode(201);
 
-        AppProcess restarted = started(AppProcess.onDatabase("multi-a", DATABASE));
+        AppProcess restarted = APPS.app("multi-a").start();
         long restart = System.nanoTime();
         Faults.awaitTrue("recovery by the restarted instance", Duration.ofSeconds(60), () -> Faults.clean(restarted, DATABASE));
         Faults.recordTime("JVM killed after the decision, one of two instances (restart of that instance to clean)",
@@ -97,7 +82,7 @@ class SeveralInstancesIT {
     void jdbcObjectStoreRecoversACrashAfterTheDecision() throws Exception {
         String prefix = "itjdbc_";
         dropTable(prefix);
-        AppProcess crashing = started(jdbcStore(AppProcess.onDatabase("jdbc-store", DATABASE), prefix).withByteman("crash-after-decision"));
+        AppProcess crashing = jdbcStore(APPS.app("jdbc-store"), prefix).withByteman("crash-after-decision").start();
         RestAssured.port = crashing.port();
         String from = openAccount("postgres", "100.00");
         String to = openAccount("mysql", "0.00");
@@ -107,7 +92,7 @@ class SeveralInstancesIT {
         assertThat(Sql.preparedBranchesOf("jdbc-store", DATABASE)).hasSize(2);
         assertThat(logRecords(prefix)).as("the decision in the JDBC object store").isEqualTo(1);
 
-        AppProcess restarted = started(jdbcStore(AppProcess.onDatabase("jdbc-store", DATABASE), prefix));
+        AppProcess restarted = jdbcStore(APPS.app("jdbc-store"), prefix).start();
         long restart = System.nanoTime();
         Faults.awaitTrue("recovery from the JDBC object store", Duration.ofSeconds(60),
                 () -> Sql.preparedBranchesOf("jdbc-store", DATABASE).isEmpty() && logRecords(prefix) == 0);

@@ -11,12 +11,12 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.crossbank.support.AppProcess;
 import io.crossbank.support.Faults;
+import io.crossbank.support.PackagedApps;
 import io.crossbank.support.Sql;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -29,39 +29,28 @@ import io.restassured.response.Response;
 class TimeoutIT {
 
     private static final String DATABASE = "crossbank_it_timeouts";
+    @RegisterExtension
+    static final PackagedApps APPS = PackagedApps.on(DATABASE);
     private AppProcess app;
-
-    @BeforeAll
-    static void emptyDatabases() {
-        Sql.recreateEmptyDatabases(DATABASE);
-    }
-
-    @AfterEach
-    void stop() {
-        if (app != null) {
-            app.stop();
-        }
-        RestAssured.reset();
-    }
 
     @Test
     void rowLockedElsewhereFailsFastByLockTimeoutAndChangesNothing() throws Exception {
-        app = AppProcess.onDatabase("timeouts-lock", DATABASE).start();
-        assertLockedRowIsRejectedQuickly(Duration.ofSeconds(8));
+        app = APPS.app("timeouts-lock").start();
+        assertLockedRowIsRejectedQuickly(Duration.ofSeconds(8), "ledger-busy");
     }
 
     @Test
     void reaperRollsBackATransferPastItsTimeout() throws Exception {
         // The transaction timeout (1 s) is now shorter than the lock wait (4 s): the reaper acts first.
-        app = AppProcess.onDatabase("timeouts-reaper", DATABASE)
+        app = APPS.app("timeouts-reaper")
                 .with("QUARKUS_TRANSACTION_MANAGER_DEFAULT_TRANSACTION_TIMEOUT", "1s")
                 .with("QUARKUS_DATASOURCE_MYSQL_JDBC_NEW_CONNECTION_SQL", "SET SESSION innodb_lock_wait_timeout = 4")
                 .start();
-        assertLockedRowIsRejectedQuickly(Duration.ofSeconds(10));
+        assertLockedRowIsRejectedQuickly(Duration.ofSeconds(10), "transaction-timeout");
         assertThat(app.logText()).as("the reaper timed the transaction out").contains("ARJUNA012117");
     }
 
-    private void assertLockedRowIsRejectedQuickly(Duration bound) throws Exception {
+    private void assertLockedRowIsRejectedQuickly(Duration bound, String problemType) throws Exception {
         RestAssured.port = app.port();
         String from = openAccount("postgres", "100.00");
         String locked = openAccount("mysql", "0.00");
@@ -78,8 +67,7 @@ class TimeoutIT {
             Response blocked = transfer(from, locked, "10.00");
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-            assertThat(blocked.statusCode()).as("answer for a locked row: %s", blocked.body().asString()).isEqualTo(503);
-            assertThat(blocked.contentType()).startsWith("application/problem+json");
+            assertProblem(blocked, 503, problemType);
             assertThat(took).as("time to give up on the locked row").isLessThan(bound);
             transfer(other, free, "5.00").then().statusCode(201);
             holder.rollback();

@@ -1,5 +1,7 @@
 package io.crossbank.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The packaged application (target/quarkus-app/quarkus-run.jar) run as a child process, so that tests can
@@ -94,14 +98,24 @@ public final class AppProcess implements AutoCloseable {
 
     /** Waits until the app's log contains this text (e.g. a Byteman rule's marker line). */
     public void awaitLog(String text, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (logText().contains(text)) {
-                return;
-            }
-            sleep(50);
-        }
-        throw new AssertionError("'" + text + "' did not appear in " + log + " within " + timeout);
+        await("'" + text + "' in " + log).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .until(() -> logText().contains(text));
+    }
+
+    /**
+     * Lets a thread held by a pause-before-* rule go on: each GET /q/health/live fires the rule's release, which
+     * wakes the paused thread if it is waiting; repeated until the rule logs that it resumed.
+     */
+    public void releasePause() {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest live = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/live"))
+                .timeout(Duration.ofSeconds(2)).build();
+        await(name + " to resume from its Byteman pause (see " + log + ")").atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    client.send(live, HttpResponse.BodyHandlers.discarding());
+                    return logText().contains("CRASHPOINT resume-");
+                });
     }
 
     /** What this run of the process has logged so far (the file keeps earlier runs of the same node). */
@@ -196,32 +210,15 @@ public final class AppProcess implements AutoCloseable {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before it was ready; see " + log);
-            }
-            try {
-                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep(200);
-        }
-        kill();
-        throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
-    }
-
-    private static void sleep(long millis) {
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            await(name + " to be ready (see " + log + ")").atMost(timeout).pollInterval(Duration.ofMillis(200))
+                    .failFast(name + " exited before it was ready; see " + log, () -> !process.isAlive())
+                    // IOException: not listening yet
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        } catch (ConditionTimeoutException e) {
+            kill();
+            throw e;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.crossbank.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,12 +12,14 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 
 /** What every fault test needs: a victim request, waiting for convergence, and the invariants at the end. */
 public final class Faults {
@@ -37,17 +40,24 @@ public final class Faults {
         });
     }
 
-    /** Polls until the condition holds; returns how long that took. */
+    /** The same victim request, for a test that reads the answer's body: empty for none. */
+    public static CompletableFuture<Optional<Response>> transferAnswerInBackground(int port, String from, String to, String amount) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return Optional.of(RestAssured.given().port(port).contentType(ContentType.JSON)
+                        .body(java.util.Map.of("from", from, "to", to, "amount", amount))
+                        .post("/transfers"));
+            } catch (Exception e) { // rest-assured rethrows the connection's IOException undeclared
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** Waits until the condition holds; returns how long that took. */
     public static Duration awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
         long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return Duration.ofNanos(System.nanoTime() - start);
-            }
-            sleep(100);
-        }
-        throw new AssertionError(what + " did not happen within " + timeout);
+        await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     /** Narayana transaction records (AtomicAction) left in an instance's file object store. */
@@ -107,14 +117,6 @@ public final class Faults {
             Files.writeString(file, line, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -13,6 +13,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.crossbank.ops.indoubt.BranchXid;
+import io.crossbank.ops.indoubt.NarayanaXid;
+
 /**
  * Direct SQL against the private test databases, as their superuser: what the tests use to check what the
  * API says, to arrange states the API cannot reach, and to look for prepared (in-doubt) branches.
@@ -140,13 +143,7 @@ public final class Sql {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        try (Connection c = mysql(DATABASE); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
-            while (rs.next()) {
-                branches.add("mysql formatID=" + rs.getLong("formatID") + " data=" + rs.getString("data"));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        mysqlPreparedXids().forEach(xid -> branches.add("mysql " + xid.id()));
         return branches;
     }
 
@@ -155,33 +152,22 @@ public final class Sql {
      * puts the node name into every global transaction id, which is how the branches are recognised.
      */
     public static List<String> preparedBranchesOf(String nodeName, String database) {
-        byte[] node = nodeName.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         List<String> branches = new ArrayList<>();
         try (Connection c = postgres(database); PreparedStatement s = c.prepareStatement(
                 "SELECT gid FROM pg_prepared_xacts WHERE database = ?")) {
             s.setString(1, database);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    String[] parts = rs.getString(1).split("_");
-                    if (parts.length == 3 && contains(java.util.Base64.getDecoder().decode(parts[1]), node)) {
-                        branches.add("postgres " + rs.getString(1));
+                    String gid = rs.getString(1);
+                    if (BranchXid.fromPostgresGid(gid).filter(xid -> isOfNode(xid, nodeName)).isPresent()) {
+                        branches.add("postgres " + gid);
                     }
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        try (Connection c = mysql(DATABASE); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
-            while (rs.next()) {
-                byte[] data = rs.getBytes("data");
-                byte[] gtrid = java.util.Arrays.copyOf(data, rs.getInt("gtrid_length"));
-                if (contains(gtrid, node)) {
-                    branches.add("mysql " + java.util.HexFormat.of().formatHex(data));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        mysqlPreparedXids().stream().filter(xid -> isOfNode(xid, nodeName)).forEach(xid -> branches.add("mysql " + xid.id()));
         return branches;
     }
 
@@ -189,17 +175,25 @@ public final class Sql {
         return branches.stream().filter(b -> b.startsWith(ledger + " ")).count();
     }
 
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
+    /**
+     * Every branch MariaDB's XA RECOVER lists (server-wide), decoded as the application decodes it. MariaDB keeps
+     * one server for all test databases, so this is the same list whichever database a test uses.
+     */
+    public static List<BranchXid> mysqlPreparedXids() {
+        List<BranchXid> xids = new ArrayList<>();
+        try (Connection c = mysql(DATABASE); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
+            while (rs.next()) {
+                BranchXid.fromXaRecoverRow(rs).ifPresent(xids::add);
             }
-            return true;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
-        return false;
+        return xids;
+    }
+
+    /** Whether Narayana wrote this node's name into the Xid, read the way the application reads it. */
+    private static boolean isOfNode(BranchXid xid, String nodeName) {
+        return NarayanaXid.of(xid).map(NarayanaXid::nodeName).filter(nodeName::equals).isPresent();
     }
 
     /**
@@ -230,19 +224,10 @@ public final class Sql {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+        List<BranchXid> xids = mysqlPreparedXids();
         try (Connection c = mysql(DATABASE); Statement s = c.createStatement()) {
-            List<String> xids = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("XA RECOVER")) {
-                while (rs.next()) {
-                    byte[] data = rs.getBytes("data");
-                    int gtridLength = rs.getInt("gtrid_length");
-                    java.util.HexFormat hex = java.util.HexFormat.of();
-                    xids.add("X'" + hex.formatHex(data, 0, gtridLength) + "',X'" + hex.formatHex(data, gtridLength, data.length)
-                            + "'," + rs.getLong("formatID"));
-                }
-            }
-            for (String xid : xids) {
-                s.execute("XA ROLLBACK " + xid);
+            for (BranchXid xid : xids) {
+                s.execute("XA ROLLBACK " + xid.mysqlXid());
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -1,5 +1,7 @@
 package io.crossbank.ops.indoubt;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -44,6 +46,21 @@ public record BranchXid(int formatId, byte[] globalTransactionId, byte[] branchQ
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Reads the current row of MySQL's or MariaDB's {@code XA RECOVER}: {@code data} holds gtrid then bqual, read
+     * as bytes. Empty for a row shorter than the lengths it announces.
+     */
+    public static Optional<BranchXid> fromXaRecoverRow(ResultSet row) throws SQLException {
+        int gtridLength = row.getInt("gtrid_length");
+        int bqualLength = row.getInt("bqual_length");
+        byte[] data = row.getBytes("data");
+        if (data == null || data.length < gtridLength + bqualLength) {
+            return Optional.empty();
+        }
+        return Optional.of(new BranchXid(row.getInt("formatID"), Arrays.copyOfRange(data, 0, gtridLength),
+                Arrays.copyOfRange(data, gtridLength, gtridLength + bqualLength)));
     }
 
     /** The gid pgjdbc gives PREPARE TRANSACTION for this Xid. */

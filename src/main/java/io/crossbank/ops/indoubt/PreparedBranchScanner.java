@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,21 +64,14 @@ public class PreparedBranchScanner {
     }
 
     /*
-     * XA RECOVER is the portable form (MySQL 8 and MariaDB alike): data holds gtrid then bqual, read as bytes.
+     * XA RECOVER is the portable form (MySQL 8 and MariaDB alike), read by BranchXid.
      * It is server-wide: branches of other databases on the same server are listed too.
      */
     private List<PreparedBranch> scanMysql(DataSource mysql) throws SQLException {
         List<BranchXid> xids = new ArrayList<>();
         try (Connection c = mysql.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
             while (rs.next()) {
-                int gtridLength = rs.getInt("gtrid_length");
-                int bqualLength = rs.getInt("bqual_length");
-                byte[] data = rs.getBytes("data");
-                if (data == null || data.length < gtridLength + bqualLength) {
-                    continue;
-                }
-                xids.add(new BranchXid(rs.getInt("formatID"), Arrays.copyOfRange(data, 0, gtridLength),
-                        Arrays.copyOfRange(data, gtridLength, gtridLength + bqualLength)));
+                BranchXid.fromXaRecoverRow(rs).ifPresent(xids::add);
             }
         }
         return withFirstSeen(xids);
