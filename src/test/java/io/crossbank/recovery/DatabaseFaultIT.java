@@ -138,10 +138,9 @@ class DatabaseFaultIT {
         XaDatabases.start();
 
         assertThat(response).as("the client hears the transfer failed").isPresent();
-        // Pinned as it is, not as it should be: Narayana turns the failed prepare (XAER_RMFAIL) into a bare
-        // RollbackException, which DatabaseFailures reads as the coordinator's own rollback. A ledger that is down
-        // should answer ledger-unavailable; this assertion is to change with that fix.
-        assertProblem(response.get(), 503, "transaction-timeout");
+        // Narayana reports the failed prepare (XAER_RMFAIL) as an exception suppressed by its RollbackException:
+        // the ledger's outage, not a timeout.
+        assertProblem(response.get(), 503, "ledger-unavailable");
         Faults.awaitTrue("clean state after the failed prepare", Duration.ofSeconds(60), () -> Faults.clean(app, DATABASE));
         Faults.recordTime("MariaDB unreachable during prepare (rolled back; restart of MariaDB to clean)",
                 Duration.ofNanos(System.nanoTime() - back));
