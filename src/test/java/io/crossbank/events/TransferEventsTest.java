@@ -2,6 +2,7 @@ package io.crossbank.events;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -79,6 +80,26 @@ class TransferEventsTest {
         assertThat(event.path("data")).as("The event's data is the transfer exactly as GET /transfers/{id} shows it.").isEqualTo(shown);
         assertThat(Outbox.ofTransfer(to, transferId)).as("Only the debited ledger holds the event when the transfer crosses ledgers.")
                 .hasSize(fromLedger.equals(toLedger) ? 1 : 0);
+    }
+
+    @Test
+    void theEventsOfTransfersDebitingOneAccountArriveInCommitOrder() {
+        String from = openAccount("mysql", "100.00");
+        String to = openAccount("postgres", "0.00");
+        List<String> committed = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Response created = transfer(from, to, "1.00");
+            created.then().statusCode(201);
+            committed.add(created.path("id"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed.stream().allMatch(id -> !queue.about(id).isEmpty()));
+
+        List<String> arrived = queue.mentioning(from).stream()
+                .map(m -> m.body().replaceAll(".*\"subject\":\"([^\"]+)\".*", "$1"))
+                .distinct()
+                .toList();
+        assertThat(arrived).as("The subscriber received the events of the transfers debiting %s in the order they committed.", from)
+                .containsExactlyElementsOf(committed);
     }
 
     @Test
