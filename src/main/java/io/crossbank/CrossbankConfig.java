@@ -36,8 +36,13 @@ public interface CrossbankConfig {
 
     Bench bench();
 
+    Events events();
+
     /** Read by the build (its private databases), declared so that they are known keys here too. */
     Db db();
+
+    /** Read by the build (its private RabbitMQ node), declared so that they are known keys here too. */
+    Broker broker();
 
     interface Transfers {
 
@@ -144,5 +149,65 @@ public interface CrossbankConfig {
 
         /** Where the build keeps the private databases' data (CROSSBANK_DB_DIR). */
         Optional<String> dir();
+    }
+
+    interface Broker {
+
+        /** AMQP port of the build's private RabbitMQ node (dev and test); its distribution port is this + 20000. */
+        @WithDefault("25674")
+        int port();
+
+        /** Maven: do not start the private RabbitMQ node. */
+        @WithDefault("false")
+        boolean skip();
+
+        /** Where the build keeps the private node's data, logs and cookie (CROSSBANK_BROKER_DIR). */
+        Optional<String> dir();
+    }
+
+    /**
+     * Transfer events: the outbox rows each transfer writes, and the relay that publishes them to RabbitMQ (the
+     * connection itself is set by Quarkus's rabbitmq-host, rabbitmq-port, ... keys).
+     */
+    interface Events {
+
+        /** Whether this instance runs the relay; the outbox rows are written either way. */
+        @WithDefault("true")
+        boolean relayEnabled();
+
+        /** The CloudEvents {@code source} of every event; unset, {@code /crossbank/<transaction manager node name>}. */
+        Optional<String> source();
+
+        /** How often the relay looks for unsent rows when no commit woke it (a backstop: commits wake it at once). */
+        @WithDefault("2s")
+        Duration pollPeriod();
+
+        /** The most rows one claim takes from one ledger (one local transaction, one wait for confirms). */
+        @WithDefault("100")
+        int batchSize();
+
+        /** How long the relay waits for the broker's confirms of one batch before it counts them as failed. */
+        @WithDefault("5s")
+        Duration confirmTimeout();
+
+        /** The pause before the first retry of a row the broker did not confirm or returned as unroutable. */
+        @WithDefault("500ms")
+        Duration retryInitialBackoff();
+
+        /** The longest pause between two retries of one row (the backoff doubles up to this). */
+        @WithDefault("30s")
+        Duration retryMaxBackoff();
+
+        /** How long the relay waits before trying to connect again after the broker was unreachable. */
+        @WithDefault("2s")
+        Duration reconnectDelay();
+
+        /** How long a sent row stays in the outbox (for operators and re-drives) before it is pruned. */
+        @WithDefault("24h")
+        Duration retention();
+
+        /** How often sent rows older than the retention are pruned. */
+        @WithDefault("10m")
+        Duration prunePeriod();
     }
 }

@@ -24,6 +24,14 @@ public class InstantMicros implements AttributeConverter<Instant, Long> {
         return micros == null ? null : Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
     }
 
+    public static long toMicros(Instant instant) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    }
+
+    public static Instant fromMicros(long micros) {
+        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+    }
+
     public static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }

@@ -110,6 +110,11 @@ public class Ledger {
         em.persist(transfer);
     }
 
+    /** One insert, in the current transaction (the outbox's seq is assigned by the database). */
+    public void addOutboxEvent(OutboxEvent event) {
+        em.persist(event);
+    }
+
     public Optional<TransferRecord> findTransfer(String transferId) {
         return em.createQuery("from TransferRecord t where t.id = :id", TransferRecord.class)
                 .setParameter("id", transferId)

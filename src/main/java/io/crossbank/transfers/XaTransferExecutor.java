@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.crossbank.events.TransferEvents;
 import io.crossbank.ledger.IdempotencyRecord;
 import io.crossbank.ledger.Ids;
 import io.crossbank.ledger.InstantMicros;
@@ -24,9 +25,11 @@ import io.crossbank.problems.ProblemType;
 public class XaTransferExecutor implements TransferExecutor {
 
     private final Ledgers ledgers;
+    private final TransferEvents events;
 
-    XaTransferExecutor(Ledgers ledgers) {
+    XaTransferExecutor(Ledgers ledgers, TransferEvents events) {
         this.ledgers = ledgers;
+        this.events = events;
     }
 
     @Override
@@ -73,7 +76,10 @@ public class XaTransferExecutor implements TransferExecutor {
         JournalEntry credit = entry(transferId, command.to(), command.from(), JournalEntry.Direction.CREDIT, command, fromCurrency, now);
         debitLedger.record(debit);
         creditLedger.record(credit);
-        return new TransferOutcome.Done(TransferView.of(record, List.of(debit, credit)));
+        TransferView view = TransferView.of(record, List.of(debit, credit));
+        // In the debited ledger, after its account row is locked: the event commits (or not) with the transfer.
+        events.transferCommitted(debitLedger, transferId, now, view);
+        return new TransferOutcome.Done(view);
     }
 
     private static String currencyOf(Ledger ledger, String accountId) {

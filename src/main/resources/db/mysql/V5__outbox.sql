@@ -1,0 +1,25 @@
+-- Transactional outbox: one row per event, written in the same transaction as the change it announces (a
+-- transfer's XA transaction), so an event exists if and only if that change committed. The relay
+-- (io.crossbank.events) publishes unsent rows to RabbitMQ in seq order and marks each sent after the broker's
+-- confirm. Every *_at is microseconds since 1970-01-01T00:00:00Z, like the rest of the ledger. Its text
+-- compares byte for byte, like the ids of V3 (the collation's name differs between MariaDB and MySQL 8).
+SET @exact = IF(VERSION() LIKE '%MariaDB%', 'utf8mb4_nopad_bin', 'utf8mb4_0900_bin');
+-- seq increases in insert order; a transfer inserts its row after it has locked the debited account, so the
+-- transfers debiting one account get their seq in commit order.
+SET @ddl = CONCAT('CREATE TABLE outbox (',
+    ' event_id        CHAR(36)      PRIMARY KEY,',
+    ' seq             BIGINT        NOT NULL AUTO_INCREMENT UNIQUE,',
+    ' aggregate_id    CHAR(36)      NOT NULL,',
+    ' type            VARCHAR(100)  NOT NULL,',
+    ' payload         VARCHAR(8000) NOT NULL,',
+    ' created_at      BIGINT        NOT NULL,',
+    ' sent_at         BIGINT,',
+    ' attempts        INTEGER       NOT NULL DEFAULT 0,',
+    ' last_error      VARCHAR(1000),',
+    ' next_attempt_at BIGINT        NOT NULL',
+    ') ENGINE = InnoDB DEFAULT CHARACTER SET utf8mb4 COLLATE ', @exact);
+PREPARE ddl FROM @ddl;
+EXECUTE ddl;
+DEALLOCATE PREPARE ddl;
+-- What the relay claims (unsent rows, oldest first) and what pruning deletes (sent rows older than the retention).
+CREATE INDEX outbox_unsent ON outbox (sent_at, seq);
