@@ -87,9 +87,11 @@ class BrokerUnreachableTest {
     }
 
     private static void rabbitmq(String command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("bash", Path.of("src", "build", "rabbitmq.sh").toString(), "--port", String.valueOf(PORT), command)
-                .inheritIO()
-                .start();
+        ProcessBuilder builder = new ProcessBuilder("bash", Path.of("src", "build", "rabbitmq.sh").toString(), "--port", String.valueOf(PORT),
+                command).inheritIO();
+        // This second node needs a data directory of its own: not the build node's, which CI names in CROSSBANK_BROKER_DIR.
+        builder.environment().remove("CROSSBANK_BROKER_DIR");
+        Process process = builder.start();
         if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
             process.destroyForcibly();
             throw new IllegalStateException("src/build/rabbitmq.sh " + command + " failed for port " + PORT);
