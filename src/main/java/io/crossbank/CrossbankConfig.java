@@ -209,5 +209,9 @@ public interface CrossbankConfig {
         /** How often sent rows older than the retention are pruned. */
         @WithDefault("10m")
         Duration prunePeriod();
+
+        /** How long the backlog metrics (crossbank_events_unsent, …_oldest_unsent_seconds) reuse one count per ledger. */
+        @WithDefault("5s")
+        Duration backlogScanInterval();
     }
 }

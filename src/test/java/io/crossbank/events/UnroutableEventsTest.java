@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import io.crossbank.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
@@ -28,11 +29,17 @@ class UnroutableEventsTest {
         Outbox.Row returned = Outbox.single(from, transferId);
         assertThat(returned.sentAt()).as("A row the broker returned as unroutable is not marked sent.").isNull();
         assertThat(returned.lastError()).as("The row records that no queue was bound for it.").contains("unroutable");
+        await("the backlog metric counting the waiting event").atMost(Duration.ofSeconds(15))
+                .until(() -> Api.metric("crossbank_events_unsent{ledger=\"postgres\"") >= 1
+                        && Api.metric("crossbank_events_oldest_unsent_seconds{ledger=\"postgres\"") > 0);
 
         try (EventQueue queue = EventQueue.bind(EventQueue.privateBrokerPort())) {
             EventQueue.Message message = queue.awaitOne(transferId);
             await().atMost(Duration.ofSeconds(10)).until(() -> Outbox.single(from, transferId).sentAt() != null);
             assertThat(message.properties().getMessageId()).as("The event delivered later keeps its id.").isEqualTo(returned.eventId());
+            await("the backlog drained once a queue is bound").atMost(Duration.ofSeconds(30))
+                    .until(() -> Api.metric("crossbank_events_unsent{ledger=\"postgres\"") == 0
+                            && Api.metric("crossbank_events_oldest_unsent_seconds{ledger=\"postgres\"") == 0);
         }
     }
 }
