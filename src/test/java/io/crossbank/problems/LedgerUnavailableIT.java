@@ -290,7 +290,7 @@ class LedgerUnavailableIT {
             // pool's sessions, and a pooled connection found dead fails the transfer at once (503, nothing written)
             // before it reaches the row: then the pool has let that connection go, and the transfer is tried again.
             Future<Response> transfer = null;
-            for (int attempt = 1; attempt <= 5; attempt++) {
+            for (int attempt = 1; attempt <= 25; attempt++) {
                 Future<Response> started = async(() -> transfer(from, locked, "10.00"));
                 await("the transfer waiting for the locked row, or failing first").atMost(Duration.ofSeconds(15))
                         .pollInterval(Duration.ofMillis(20))
@@ -302,7 +302,7 @@ class LedgerUnavailableIT {
                 assertThat(answer(started.get())).as("a transfer that failed before waiting for the row (attempt %d)", attempt)
                         .isEqualTo(UNAVAILABLE);
             }
-            assertThat(transfer).as("a transfer waiting for the locked row within five attempts").isNotNull();
+            assertThat(transfer).as("a transfer waiting for the locked row within 25 attempts (one per pooled session that may be dead)").isNotNull();
             cutSessions(ledger);
             answer = transfer.get(10, TimeUnit.SECONDS);
             holder.rollback();
