@@ -74,6 +74,7 @@ public class OutboxRelay {
     private final Counter unroutable;
     private final Counter nacked;
     private final Counter unconfirmed;
+    private final Counter brokerUnreachable;
 
     private volatile boolean running;
     private Thread thread;
@@ -107,6 +108,7 @@ public class OutboxRelay {
         this.unroutable = meters.counter("crossbank.events.publish.failures", "reason", "unroutable");
         this.nacked = meters.counter("crossbank.events.publish.failures", "reason", "nacked");
         this.unconfirmed = meters.counter("crossbank.events.publish.failures", "reason", "unconfirmed");
+        this.brokerUnreachable = meters.counter("crossbank.events.broker.connection.failures");
     }
 
     void start(@Observes StartupEvent startup) {
@@ -180,6 +182,7 @@ public class OutboxRelay {
             brokerDownLogged = false;
             return true;
         } catch (IOException | TimeoutException | RuntimeException e) {
+            brokerUnreachable.increment();
             if (!brokerDownLogged) {
                 Log.warnf("RabbitMQ at %s is unreachable (%s): transfer events wait in the outboxes; retrying every %s",
                         brokerAddress, e.getMessage(), config.reconnectDelay());

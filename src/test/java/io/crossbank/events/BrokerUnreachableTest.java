@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import io.crossbank.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -39,6 +40,8 @@ class BrokerUnreachableTest {
         }
     }
 
+    private static final String CONNECTION_FAILURES = "crossbank_events_broker_connection_failures_total";
+
     @AfterAll
     static void stopBroker() throws Exception {
         rabbitmq("stop");
@@ -53,8 +56,10 @@ class BrokerUnreachableTest {
         String transferId = created.path("id");
 
         given().get("/q/health/ready").then().statusCode(200);
-        // Several reconnection attempts later the row is still waiting, untouched: nothing was published.
-        Thread.sleep(2000);
+        // Two more failed connections to the broker later, the row is still waiting, untouched: nothing was published.
+        double failures = Api.metric(CONNECTION_FAILURES);
+        await("two more failed connections to the broker").atMost(Duration.ofSeconds(30))
+                .until(() -> Api.metric(CONNECTION_FAILURES) >= failures + 2);
         Outbox.Row waiting = Outbox.single(from, transferId);
         assertThat(waiting.sentAt()).as("An event cannot be sent while the broker is unreachable.").isNull();
         assertThat(waiting.attempts()).as("No publication was attempted without a broker.").isZero();
