@@ -61,8 +61,8 @@ final class TransferSql {
 
     /** What POST /transfers answers, so both paths serialise the same JSON. */
     static TransferView view(BenchTransfer transfer, String transferId, String currency, Instant now) {
-        return new TransferView(transferId, transfer.from(), transfer.to(), Amounts.format(transfer.amount()), currency, "xa",
-                TransferRecord.Status.COMMITTED.name(), null, now, List.of(
+        return new TransferView(transferId, transfer.from(), transfer.to(), Amounts.format(transfer.amount()), currency,
+                TransferRecord.Mode.XA.apiName(), TransferRecord.Status.COMMITTED.name(), null, now, List.of(
                         new TransferView.Entry(ledger(transfer.to()), transfer.to(), "CREDIT"),
                         new TransferView.Entry(ledger(transfer.from()), transfer.from(), "DEBIT")));
     }
@@ -109,7 +109,7 @@ final class TransferSql {
     private static void record(Connection connection, String transferId, BenchTransfer transfer, String currency, Instant now)
             throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(TRANSFER)) {
-            long micros = new InstantMicros().convertToDatabaseColumn(now);
+            long micros = InstantMicros.toMicros(now);
             insert.setString(1, transferId);
             insert.setString(2, transfer.from());
             insert.setString(3, transfer.to());
@@ -130,7 +130,7 @@ final class TransferSql {
             insert.setString(4, direction);
             insert.setBigDecimal(5, amount);
             insert.setString(6, currency);
-            insert.setLong(7, new InstantMicros().convertToDatabaseColumn(now));
+            insert.setLong(7, InstantMicros.toMicros(now));
             insert.executeUpdate();
         }
     }

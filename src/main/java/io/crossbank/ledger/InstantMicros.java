@@ -16,12 +16,12 @@ public class InstantMicros implements AttributeConverter<Instant, Long> {
 
     @Override
     public Long convertToDatabaseColumn(Instant instant) {
-        return instant == null ? null : ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+        return instant == null ? null : toMicros(instant);
     }
 
     @Override
     public Instant convertToEntityAttribute(Long micros) {
-        return micros == null ? null : Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+        return micros == null ? null : fromMicros(micros);
     }
 
     public static long toMicros(Instant instant) {

@@ -2,6 +2,7 @@ package io.crossbank.ledger;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Locale;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
@@ -25,7 +26,12 @@ public class TransferRecord {
 
     public enum Mode {
         /** One XA transaction over both ledgers: committed in both or in neither. */
-        XA
+        XA;
+
+        /** As the API and the configuration spell it: "xa". */
+        public String apiName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     public enum Status {

@@ -57,7 +57,7 @@ public class OpsAudit {
                 PreparedStatement s = c.prepareStatement("INSERT INTO ops_audit (created_at, principal, node, action, dry_run,"
                         + " branch_id, classification, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         Statement.RETURN_GENERATED_KEYS)) {
-            s.setLong(1, new InstantMicros().convertToDatabaseColumn(entry.at()));
+            s.setLong(1, InstantMicros.toMicros(entry.at()));
             s.setString(2, entry.principal());
             s.setString(3, TxControl.getXANodeName());
             s.setString(4, entry.action().name());

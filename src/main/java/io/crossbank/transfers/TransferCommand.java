@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -39,10 +38,10 @@ public record TransferCommand(String from, String to, BigDecimal amount, Transfe
 
     private static TransferRecord.Mode mode(String name) {
         return Arrays.stream(TransferRecord.Mode.values())
-                .filter(m -> m.name().toLowerCase(Locale.ROOT).equals(name))
+                .filter(m -> m.apiName().equals(name))
                 .findFirst()
                 .orElseThrow(() -> ProblemException.invalid("mode must be one of " + Arrays.stream(TransferRecord.Mode.values())
-                        .map(m -> "\"" + m.name().toLowerCase(Locale.ROOT) + "\"").collect(Collectors.joining(", ")) + ", got "
+                        .map(m -> "\"" + m.apiName() + "\"").collect(Collectors.joining(", ")) + ", got "
                         + Text.quoted(name)));
     }
 

@@ -3,7 +3,6 @@ package io.crossbank.transfers;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -55,7 +54,7 @@ public record TransferView(
     /** Without the ledger sides. */
     static TransferView summary(TransferRecord record) {
         return new TransferView(record.id, record.fromAccount, record.toAccount, Amounts.format(record.amount), record.currency,
-                record.mode.name().toLowerCase(Locale.ROOT), record.status.name(), record.reason, record.createdAt, null);
+                record.mode.apiName(), record.status.name(), record.reason, record.createdAt, null);
     }
 
     private TransferView withEntries(List<Entry> sides) {
