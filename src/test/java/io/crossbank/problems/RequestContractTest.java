@@ -288,6 +288,13 @@ class RequestContractTest {
         assertThat(Sql.accountsMatching("mysql", id + " ")).as("the id with a trailing space, compared by MariaDB").isZero();
         assertThat(Sql.accountsMatching("mysql", id.toUpperCase())).as("the id in upper case, compared by MariaDB").isZero();
         assertThat(Sql.accountsMatching("postgres", pg + " ")).as("the id with a trailing space, compared by PostgreSQL").isZero();
+        // The private MariaDB's server collation is already case-sensitive, so case alone proves little here; MySQL 8's
+        // default is not. The columns themselves must carry a binary NO PAD collation, whatever the server's default.
+        assertThat(Sql.mysqlColumnCollations()).as("collations of the MySQL ledger's id and key columns")
+                .containsOnlyKeys("account.id", "journal_entry.transfer_id", "journal_entry.account_id",
+                        "journal_entry.counterparty_id", "idempotency_key.idem_key", "idempotency_key.transfer_id",
+                        "transfer.id", "transfer.from_account", "transfer.to_account", "outbox.event_id", "outbox.aggregate_id")
+                .allSatisfy((column, collation) -> assertThat(collation).as(column).isIn("utf8mb4_nopad_bin", "utf8mb4_0900_bin"));
     }
 
     private String detailOf(Case c) throws Exception {

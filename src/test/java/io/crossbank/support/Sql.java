@@ -67,18 +67,12 @@ public final class Sql {
     }
 
     public static BigDecimal balance(String accountId, String database) {
-        try (Connection c = ledgerOf(accountId, database);
-                PreparedStatement s = c.prepareStatement("SELECT balance FROM account WHERE id = ?")) {
-            s.setString(1, accountId);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw new AssertionError("No account " + accountId + " in " + database);
-                }
-                return rs.getBigDecimal(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        BigDecimal balance = queryOne(ledgerName(accountId), database, "SELECT balance FROM account WHERE id = ?", accountId,
+                rs -> rs.getBigDecimal(1));
+        if (balance == null) {
+            throw new AssertionError("No account " + accountId + " in " + database);
         }
+        return balance;
     }
 
     /** Sets a balance directly, to reach states the API refuses to create. */
@@ -99,16 +93,7 @@ public final class Sql {
     }
 
     public static int journalRows(String ledger, String transferId, String database) {
-        try (Connection c = ledger.equals("postgres") ? postgres(database) : mysql(database);
-                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM journal_entry WHERE transfer_id = ?")) {
-            s.setString(1, transferId);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return queryOne(ledger, database, "SELECT count(*) FROM journal_entry WHERE transfer_id = ?", transferId, rs -> rs.getInt(1));
     }
 
     /** Journal rows touching this account, in its own ledger. */
@@ -117,16 +102,8 @@ public final class Sql {
     }
 
     public static int journalRowsOfAccount(String accountId, String database) {
-        try (Connection c = ledgerOf(accountId, database);
-                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM journal_entry WHERE account_id = ?")) {
-            s.setString(1, accountId);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return queryOne(ledgerName(accountId), database, "SELECT count(*) FROM journal_entry WHERE account_id = ?", accountId,
+                rs -> rs.getInt(1));
     }
 
     /**
@@ -260,38 +237,52 @@ public final class Sql {
 
     /** "MODE STATUS" of a transfer's record in that ledger ("postgres" or "mysql"), or null if it holds none. */
     public static String transferRecord(String ledger, String transferId) {
-        try (Connection c = ledger.equals("postgres") ? postgres(DATABASE) : mysql(DATABASE);
-                PreparedStatement s = c.prepareStatement("SELECT mode, status FROM transfer WHERE id = ?")) {
-            s.setString(1, transferId);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getString(1) + " " + rs.getString(2) : null;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return queryOne(ledger, DATABASE, "SELECT mode, status FROM transfer WHERE id = ?", transferId,
+                rs -> rs.getString(1) + " " + rs.getString(2));
     }
 
     /** The stored owner of an account, read straight from its ledger. */
     public static String owner(String accountId) {
-        try (Connection c = ledgerOf(accountId, DATABASE);
-                PreparedStatement s = c.prepareStatement("SELECT owner FROM account WHERE id = ?")) {
-            s.setString(1, accountId);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return queryOne(ledgerName(accountId), DATABASE, "SELECT owner FROM account WHERE id = ?", accountId, rs -> rs.getString(1));
     }
 
     /** Rows of the account table whose id equals this text, as the ledger's own comparison decides. */
     public static int accountsMatching(String ledger, String id) {
-        try (Connection c = ledger.equals("postgres") ? postgres(DATABASE) : mysql(DATABASE);
-                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM account WHERE id = ?")) {
-            s.setString(1, id);
+        return queryOne(ledger, DATABASE, "SELECT count(*) FROM account WHERE id = ?", id, rs -> rs.getInt(1));
+    }
+
+    /** "table.column" to collation, for the MySQL ledger's id and key columns. */
+    public static java.util.Map<String, String> mysqlColumnCollations() {
+        java.util.Map<String, String> collations = new java.util.TreeMap<>();
+        try (Connection c = mysql(DATABASE); PreparedStatement s = c.prepareStatement("SELECT table_name, column_name, collation_name"
+                + " FROM information_schema.columns WHERE table_schema = ? AND (column_name IN ('id', 'idem_key', 'event_id',"
+                + " 'aggregate_id', 'from_account', 'to_account') OR column_name LIKE '%\\_id') AND table_name IN"
+                + " ('account', 'journal_entry', 'idempotency_key', 'transfer', 'outbox')")) {
+            s.setString(1, DATABASE);
             try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
+                while (rs.next()) {
+                    collations.put(rs.getString(1) + "." + rs.getString(2), rs.getString(3));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return collations;
+    }
+
+    /** What a row of the result reads as. */
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** The first row of a one-parameter query in that ledger ("postgres" or "mysql") and database; null without one. */
+    private static <T> T queryOne(String ledger, String database, String sql, String parameter, Row<T> row) {
+        try (Connection c = ledger.equals("postgres") ? postgres(database) : mysql(database);
+                PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, parameter);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? row.read(rs) : null;
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
