@@ -3,13 +3,17 @@
 #
 #   bash src/bench/run.sh            # full sweep (c = 1, 8, 32, 64 and a hot spot at 32), about 13 minutes
 #   bash src/bench/run.sh --quick    # smoke test: c = 1 and 8, short windows, under 2 minutes after the build
+#   bash src/bench/run.sh --events   # what transfer events cost (issue #10): xa against xa-no-events, events/s, lag,
+#                                    # backlog drain after a broker restart (EventsBench): about 5 minutes; with --quick, 2
 #
 # It builds the app into a copy of the working tree (or takes --jar), starts its OWN private PostgreSQL and
-# MariaDB on ports 35432 / 33306 (never the tests' 25432 / 23306), creates crossbank_bench in both, starts the
+# MariaDB on ports 35432 / 33306 (never the tests' 25432 / 23306) and its own RabbitMQ node on 35674 (a queue is
+# bound to the events, so the relay publishes as in production), creates crossbank_bench in both, starts the
 # packaged jar with the benchmark-only baseline switched on, seeds 10,000 accounts per ledger and drives
 # closed-loop sweeps with src/bench/java (java.net.http + HdrHistogram). Report: target/bench/{summary.md,
 # results.json,plot.svg}. Options (all optional):
 #   --quick                  short windows, c=1 and 8, no pg_test_fsync
+#   --events                 the events benchmark instead of the sweep (report <out>/events.md, events.json)
 #   --jar PATH               benchmark this quarkus-run.jar instead of building one
 #   --build-dir DIR          where the working tree is copied and built (default /tmp/crossbank-bench-build)
 #   --out DIR                report directory (default target/bench)
@@ -59,16 +63,19 @@ BALANCE=1000000.00
 export CROSSBANK_PG_PORT="${CROSSBANK_BENCH_PG_PORT:-35432}"
 export CROSSBANK_MYSQL_PORT="${CROSSBANK_BENCH_MYSQL_PORT:-33306}"
 APP_PORT="${CROSSBANK_BENCH_APP_PORT:-38080}"
+BROKER_PORT="${CROSSBANK_BENCH_BROKER_PORT:-35674}"
+EVENTS=0
 
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
+        --events) EVENTS=1 ;;
         --jar) JAR="$2"; shift ;;
         --build-dir) BUILD_DIR="$2"; shift ;;
         --work-dir) WORK="$2"; shift ;;
         --out) OUT="$2"; shift ;;
         --label) LABEL="$2"; shift ;;
-        --plan) PLAN="$2"; shift ;;
+        --plan) PLAN="$2"; PLAN_SET=1; shift ;;
         --warmup) WARMUP="$2"; shift ;;
         --measure) MEASURE="$2"; shift ;;
         --global-warmup) GLOBAL_WARMUP="$2"; shift ;;
@@ -90,6 +97,9 @@ done
 
 MAIN="xa,baseline,same-ledger,plain-local"
 DIAG="xa-jdbc,echo"
+if [ "$EVENTS" = 1 ] && [ "$QUICK" = 0 ]; then
+    : "${WARMUP:=3}" "${MEASURE:=10}" "${GLOBAL_WARMUP:=30}" "${FSYNC_TEST:=0}" "${LABEL:=events}"
+fi
 if [ "$QUICK" = 1 ]; then
     : "${PLAN:=1=$MAIN;8=$MAIN}" "${WARMUP:=1}" "${MEASURE:=4}" "${GLOBAL_WARMUP:=8}" "${FSYNC_TEST:=0}" "${LABEL:=quick}"
 else
@@ -101,6 +111,7 @@ log() { echo "[bench $(date +%H:%M:%S)] $*"; }
 die() { echo "[bench] ERROR: $*" >&2; exit 1; }
 DBSH=(bash "$REPO/src/bench/db.sh")
 XADB=(bash "$REPO/src/build/xa-databases.sh")
+BROKER=(bash "$REPO/src/build/rabbitmq.sh" --port "$BROKER_PORT")
 APP_PID=""
 
 cleanup() {
@@ -109,7 +120,7 @@ cleanup() {
         for _ in $(seq 1 200); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$APP_PID" 2>/dev/null || true
     fi
-    if [ "$KEEP_DB" = 0 ]; then "${XADB[@]}" stop >/dev/null 2>&1 || true; fi
+    if [ "$KEEP_DB" = 0 ]; then "${XADB[@]}" stop >/dev/null 2>&1 || true; "${BROKER[@]}" stop >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 
@@ -132,7 +143,7 @@ if [ -z "$JAR" ]; then
     mkdir -p "$BUILD_DIR"
     rsync -a --delete --exclude target --exclude .git "$REPO/" "$BUILD_DIR/"
     # The benchmark endpoints exist only in a build that asks for them (@EndpointDisabled, see BenchResource).
-    (cd "$BUILD_DIR" && ./mvnw -q package -DskipTests -Dcrossbank.db.skip=true -Dcrossbank.bench.baseline.enabled=true)
+    (cd "$BUILD_DIR" && ./mvnw -q package -DskipTests -Dcrossbank.db.skip=true -Dcrossbank.broker.skip=true -Dcrossbank.bench.baseline.enabled=true)
     JAR="$BUILD_DIR/target/quarkus-app/quarkus-run.jar"
 fi
 [ -f "$JAR" ] || die "no jar at $JAR"
@@ -146,10 +157,22 @@ if [ ! -f "$OUT/lib/HdrHistogram-2.2.2.jar" ]; then
     (cd "$REPO" && ./mvnw -q dependency:copy -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2 -DoutputDirectory="$OUT/lib" -Dcrossbank.db.skip=true)
 fi
 cp "$OUT/lib/HdrHistogram-2.2.2.jar" "$HDR"
-javac --release 17 -d "$WORK/classes" -cp "$HDR" $(find "$REPO/src/bench/java" -name '*.java')
+# The event tap's client: the app's own amqp-client version, and the logging API it needs.
+AMQP_VERSION="$(sed -n 's:.*<amqp-client.version>\(.*\)</amqp-client.version>.*:\1:p' "$REPO/pom.xml")"
+for artifact in "com.rabbitmq:amqp-client:$AMQP_VERSION" "org.slf4j:slf4j-api:2.0.17"; do
+    file="$(echo "$artifact" | cut -d: -f2)-$(echo "$artifact" | cut -d: -f3).jar"
+    if [ ! -f "$OUT/lib/$file" ]; then
+        log "fetching $artifact"
+        (cd "$REPO" && ./mvnw -q dependency:copy -Dartifact="$artifact" -DoutputDirectory="$OUT/lib" -Dcrossbank.db.skip=true -Dcrossbank.broker.skip=true)
+    fi
+    cp "$OUT/lib/$file" "$WORK/lib/"
+done
+CP="$WORK/classes:$(find "$WORK/lib" -name '*.jar' | sort | tr '\n' ':')"
+javac --release 17 -d "$WORK/classes" -cp "$CP" $(find "$REPO/src/bench/java" -name '*.java')
 
-# 4. Private databases for the benchmark only.
+# 4. Private databases and broker for the benchmark only.
 "${XADB[@]}" start
+"${BROKER[@]}" start
 "${DBSH[@]}" create
 PG_PID="$("${XADB[@]}" pid-postgres)"
 DB_DIR="${CROSSBANK_DB_DIR:-${TMPDIR:-/tmp}/crossbank-db-$CROSSBANK_PG_PORT-$CROSSBANK_MYSQL_PORT}"
@@ -195,7 +218,7 @@ start_ns="$(date +%s%N)"
 # shellcheck disable=SC2086 # options are word lists on purpose
 env QUARKUS_DATASOURCE_POSTGRES_JDBC_URL="$pg_url" QUARKUS_DATASOURCE_MYSQL_JDBC_URL="$my_url" \
     QUARKUS_TRANSACTION_MANAGER_NODE_NAME=crossbank-bench QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DIRECTORY="$OBJECT_STORE" \
-    QUARKUS_HTTP_PORT="$APP_PORT" CROSSBANK_BENCH_BASELINE_ENABLED=true \
+    QUARKUS_HTTP_PORT="$APP_PORT" CROSSBANK_BENCH_BASELINE_ENABLED=true RABBITMQ_HOST=127.0.0.1 RABBITMQ_PORT="$BROKER_PORT" \
     java $JVM_OPTS $PROFILE_OPTS $APP_OPTS -jar "$JAR" >"$WORK/app.log" 2>&1 &
 APP_PID=$!
 ready=0
@@ -221,12 +244,22 @@ STARTUP_FILE="$WORK/startup.properties"
 # 7. Seed and sweep.
 log "seeding $ACCOUNTS accounts per ledger"
 "${DBSH[@]}" seed "$ACCOUNTS" "$BALANCE"
+if [ "$EVENTS" = 1 ]; then
+    if [ "$QUICK" = 1 ]; then CONCURRENCIES=8; BACKLOG_SECONDS=10; else CONCURRENCIES=1,8,32; BACKLOG_SECONDS=30; fi
+    [ -n "${PLAN_SET:-}" ] && CONCURRENCIES="$PLAN"
+    log "events: c = $CONCURRENCIES (warm-up $WARMUP s + measured $MEASURE s per window, four windows per c), then a ${BACKLOG_SECONDS}-s backlog"
+    java -Xmx256m -cp "$CP" io.crossbank.benchload.EventsBench \
+        url="http://127.0.0.1:$APP_PORT" concurrencies="$CONCURRENCIES" warmup="$WARMUP" measure="$MEASURE" globalWarmup="$GLOBAL_WARMUP" \
+        accounts="$ACCOUNTS" appPid="$APP_PID" db="$REPO/src/bench/db.sh" out="$OUT" label="$LABEL" brokerPort="$BROKER_PORT" \
+        backlogSeconds="$BACKLOG_SECONDS" brokerStop="${BROKER[*]} stop" brokerStart="${BROKER[*]} start"
+else
 log "sweep: $PLAN (warm-up $WARMUP s + measured $MEASURE s per window, two windows per cell)"
-java -Xmx256m -Dclk.tck="$(getconf CLK_TCK)" -cp "$WORK/classes:$HDR" io.crossbank.benchload.Sweep \
+java -Xmx256m -Dclk.tck="$(getconf CLK_TCK)" -cp "$CP" io.crossbank.benchload.Sweep \
     url="http://127.0.0.1:$APP_PORT" plan="$PLAN" warmup="$WARMUP" measure="$MEASURE" globalWarmup="$GLOBAL_WARMUP" \
     accounts="$ACCOUNTS" hotAccounts="$HOT_ACCOUNTS" balance="$BALANCE" appPid="$APP_PID" pgPid="$PG_PID" myPid="$MY_PID" \
     db="$REPO/src/bench/db.sh" out="$OUT" label="$LABEL" objectStore="$OBJECT_STORE" env="$ENV_FILE" startup="$STARTUP_FILE" \
-    yieldBudget="$YIELD_BUDGET" appOpts="$APP_OPTS${PG_URL_PARAMS:+ pg:$PG_URL_PARAMS}${MYSQL_URL_PARAMS:+ mysql:$MYSQL_URL_PARAMS}"
+    yieldBudget="$YIELD_BUDGET" brokerPort="$BROKER_PORT" appOpts="$APP_OPTS${PG_URL_PARAMS:+ pg:$PG_URL_PARAMS}${MYSQL_URL_PARAMS:+ mysql:$MYSQL_URL_PARAMS}"
+fi
 if [ "$PROFILE" = 1 ]; then
     jcmd "$APP_PID" JFR.dump name=bench filename="$WORK/app.jfr" >/dev/null
     java -cp "$WORK/classes" io.crossbank.benchload.Profile "$WORK/app.jfr" "$OUT/windows.tsv" "$OUT/profile.md" | tail -n +6
@@ -234,4 +267,5 @@ if [ "$PROFILE" = 1 ]; then
 fi
 grep -E 'WARN|ERROR' "$WORK/app.log" | grep -v 'Retry-After' | head -5 >&2 || true
 mkdir -p "$OUT/run" && cp "$WORK"/*.log "$WORK"/*.properties "$WORK"/*.txt "$OUT/run/" 2>/dev/null || true
-log "report: $OUT/summary.md, $OUT/results.json, $OUT/plot.svg$([ "$PROFILE" = 1 ] && echo ", $OUT/profile.md")"
+if [ "$EVENTS" = 1 ]; then log "report: $OUT/events.md, $OUT/events.json"; else
+log "report: $OUT/summary.md, $OUT/results.json, $OUT/plot.svg$([ "$PROFILE" = 1 ] && echo ", $OUT/profile.md")"; fi

@@ -23,7 +23,8 @@ final class ClosedLoop {
 
     /** What one mode sends: the endpoint and whether both accounts sit in different ledgers. */
     enum Mode {
-        XA("xa", "/transfers", true, "cross-ledger transfer in one XA transaction (the product path)"),
+        XA("xa", "/transfers", true, "cross-ledger transfer in one XA transaction (the product path, with its event in the outbox)"),
+        XA_NO_EVENTS("xa-no-events", "/bench/xa-no-events-transfers", true, "the product path without the transfer's outbox row: what events cost"),
         BASELINE("baseline", "/bench/baseline-transfers", true, "the same SQL as two independent local commits, no coordinator"),
         SAME_LEDGER("same-ledger", "/transfers", false, "both accounts in one database: the product path, one-phase commit"),
         PLAIN_LOCAL("plain-local", "/bench/baseline-transfers", false, "the same SQL as one plain local transaction"),

@@ -63,6 +63,13 @@ public final class Sweep {
     }
 
     private void run() throws Exception {
+        // A queue bound to the events, so that the relay publishes (and is confirmed) as in production.
+        try (EventTap tap = args.containsKey("brokerPort") ? EventTap.start("127.0.0.1", intArg("brokerPort")) : null) {
+            sweep();
+        }
+    }
+
+    private void sweep() throws Exception {
         List<Step> plan = plan(args.get("plan"));
         double warmup = Double.parseDouble(args.get("warmup"));
         double measure = Double.parseDouble(args.get("measure"));

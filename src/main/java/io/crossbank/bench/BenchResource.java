@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import io.crossbank.ledger.Ids;
 import io.crossbank.ledger.InstantMicros;
 import io.crossbank.transfers.TransferRequest;
+import io.crossbank.transfers.TransferService;
 import io.crossbank.transfers.TransferView;
 import io.quarkus.resteasy.reactive.server.EndpointDisabled;
 import io.crossbank.CrossbankConfig;
@@ -37,12 +38,13 @@ public class BenchResource {
 
     private final LocalTransfers local;
     private final XaJdbcTransfers xaJdbc;
+    private final TransferService transfers;
     private final BigDecimal maxAmount;
 
-    BenchResource(LocalTransfers local, XaJdbcTransfers xaJdbc,
-            CrossbankConfig config) {
+    BenchResource(LocalTransfers local, XaJdbcTransfers xaJdbc, TransferService transfers, CrossbankConfig config) {
         this.local = local;
         this.xaJdbc = xaJdbc;
+        this.transfers = transfers;
         this.maxAmount = config.transfers().maxAmount();
     }
 
@@ -60,6 +62,17 @@ public class BenchResource {
     @Operation(hidden = true)
     public Response xaJdbc(@NotNull(message = "is required: a JSON object") @Valid TransferRequest request) throws SQLException {
         return created(xaJdbc.execute(BenchTransfer.of(request, maxAmount)));
+    }
+
+    /**
+     * What events cost: POST /transfers' own path (XA by default) without the transfer's outbox row, so the relay has
+     * nothing to publish for it. Compared with {@code xa} in the same run.
+     */
+    @POST
+    @Path("/xa-no-events-transfers")
+    @Operation(hidden = true)
+    public Response xaWithoutEvent(@NotNull(message = "is required: a JSON object") @Valid TransferRequest request) {
+        return created(transfers.transferWithoutEvent(request).transfer());
     }
 
     /** Diagnostic: HTTP, JSON and validation only, no database; the ceiling of any transfer endpoint here. */

@@ -16,8 +16,14 @@ import io.crossbank.ledger.TransferRecord;
 import io.crossbank.problems.ProblemException;
 import io.crossbank.problems.Text;
 
-/** A validated transfer request: what any transfer mode executes. */
-public record TransferCommand(String from, String to, BigDecimal amount, TransferRecord.Mode mode, Optional<String> idempotencyKey) {
+/**
+ * A validated transfer request: what any transfer mode executes.
+ *
+ * @param withEvent whether the transfer writes its event to the outbox: always, except for the benchmark's
+ *                  comparison point ({@link #withoutEvent()}), which measures what the outbox costs
+ */
+public record TransferCommand(String from, String to, BigDecimal amount, TransferRecord.Mode mode, Optional<String> idempotencyKey,
+        boolean withEvent) {
 
     private static final BigDecimal CENT = new BigDecimal("0.01");
 
@@ -33,7 +39,12 @@ public record TransferCommand(String from, String to, BigDecimal amount, Transfe
         }
         BigDecimal amount = Amounts.parse("amount", request.amount(), CENT, maxAmount);
         TransferRecord.Mode mode = request.mode() == null ? defaultMode : mode(request.mode());
-        return new TransferCommand(request.from(), request.to(), amount, mode, Optional.ofNullable(idempotencyKey));
+        return new TransferCommand(request.from(), request.to(), amount, mode, Optional.ofNullable(idempotencyKey), true);
+    }
+
+    /** The same transfer without its outbox row: only the benchmark's {@code xa-no-events} mode sends one. */
+    public TransferCommand withoutEvent() {
+        return new TransferCommand(from, to, amount, mode, idempotencyKey, false);
     }
 
     private static TransferRecord.Mode mode(String name) {

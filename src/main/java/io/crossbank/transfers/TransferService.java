@@ -63,10 +63,23 @@ public class TransferService {
     }
 
     public Result transfer(TransferRequest request, String idempotencyKey) {
+        return transfer(request, idempotencyKey, true);
+    }
+
+    /**
+     * The benchmark's comparison point for what events cost (BenchResource, never part of the API): the same
+     * transfer, the same path, without its outbox row.
+     */
+    public Result transferWithoutEvent(TransferRequest request) {
+        return transfer(request, null, false);
+    }
+
+    private Result transfer(TransferRequest request, String idempotencyKey, boolean withEvent) {
         long start = System.nanoTime();
         Route route = Route.UNROUTED;
         try {
-            TransferCommand command = TransferCommand.of(request, idempotencyKey, maxAmount, defaultMode);
+            TransferCommand parsed = TransferCommand.of(request, idempotencyKey, maxAmount, defaultMode);
+            TransferCommand command = withEvent ? parsed : parsed.withoutEvent();
             route = command.crossLedger() ? Route.CROSS_LEDGER : Route.SAME_LEDGER;
             Result result = executeOnce(command);
             metrics.record(route, result.replayed() ? Outcome.REPLAYED : Outcome.COMMITTED, start);

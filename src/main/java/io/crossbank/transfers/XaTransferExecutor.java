@@ -78,7 +78,9 @@ public class XaTransferExecutor implements TransferExecutor {
         creditLedger.record(credit);
         TransferView view = TransferView.of(record, List.of(debit, credit));
         // In the debited ledger, after its account row is locked: the event commits (or not) with the transfer.
-        events.transferCommitted(debitLedger, transferId, now, view);
+        if (command.withEvent()) {
+            events.transferCommitted(debitLedger, transferId, now, view);
+        }
         return new TransferOutcome.Done(view);
     }
 

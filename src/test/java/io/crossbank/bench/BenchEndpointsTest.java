@@ -43,6 +43,24 @@ class BenchEndpointsTest {
         assertThat(AgroalDataSourceUtil.dataSourceIfActive("bench-mysql")).isPresent();
     }
 
+    /** The events benchmark's comparison point: POST /transfers' own path, the same answer, no outbox row. */
+    @Test
+    void theNoEventsModeIsTheProductPathWithoutItsOutboxRow() {
+        String from = openAccount("postgres", "10.00");
+        String to = openAccount("mysql", "0.00");
+
+        Response withoutEvent = Api.transferVia("/bench/xa-no-events-transfers", from, to, "1.00");
+        Response withEvent = Api.transferVia("/transfers", from, to, "2.00");
+
+        assertThat(withoutEvent.statusCode()).as("answer %s", withoutEvent.body().asString()).isEqualTo(201);
+        assertThat(withoutEvent.<String>path("mode")).isEqualTo("xa");
+        assertThat(withoutEvent.<String>path("status")).isEqualTo("COMMITTED");
+        assertThat(balance(from)).isEqualByComparingTo("7.00");
+        assertThat(balance(to)).isEqualByComparingTo("3.00");
+        assertThat(Sql.outboxRowsOf(from, withoutEvent.path("id"))).as("no event for the no-events mode").isZero();
+        assertThat(Sql.outboxRowsOf(from, withEvent.path("id"))).as("POST /transfers writes its event").isEqualTo(1);
+    }
+
     /**
      * The credit fails with a checked SQLException (the credited balance would overflow its column) after the debit
      * ran in the same XA transaction: all of it rolls back. Under JTA's default rule, which commits on a checked

@@ -270,6 +270,12 @@ public final class Sql {
         return collations;
     }
 
+    /** The outbox rows about this transfer in the ledger of the test database holding {@code accountId}. */
+    public static long outboxRowsOf(String accountId, String transferId) {
+        return queryOne(accountId.startsWith("pg-") ? "postgres" : "mysql", DATABASE, "SELECT count(*) FROM outbox WHERE aggregate_id = ?",
+                transferId, rs -> rs.getLong(1));
+    }
+
     /** What a row of the result reads as. */
     @FunctionalInterface
     private interface Row<T> {
