@@ -148,6 +148,7 @@ class ReferenceConsumerTest {
 
         String transferId;
         String eventId;
+        GetResponse dead;
         // The test holds the debited account's activity row: every attempt waits for it past the consumer's lock
         // timeout and fails, a real failure of the store, the message is returned, and redelivered.
         try (Connection db = Sql.postgres(Sql.DATABASE)) {
@@ -161,7 +162,7 @@ class ReferenceConsumerTest {
             transferId = committed(from, to, "2.00");
             eventId = ConsumerRows.outboxEvent(from, transferId)[0];
 
-            GetResponse dead = awaitDeadLettered(eventId);
+            dead = awaitDeadLettered(eventId);
             assertThat(firstDeathReason(dead)).as("The broker dead-lettered the event once its delivery limit was reached.")
                     .isEqualTo("delivery_limit");
             assertThat(Api.metric("crossbank_events_consumer_messages_total{outcome=\"failed\"") - failed)
@@ -175,8 +176,9 @@ class ReferenceConsumerTest {
         assertThat(ConsumerRows.activity(from)).as("The activity of %s counts the first transfer only.", from)
                 .isEqualTo(new ConsumerRows.Activity(1, new java.math.BigDecimal("1.00"), 0, new java.math.BigDecimal("0.00")));
 
-        // Re-drive: the operator publishes the dead-lettered message again, once the cause is gone.
-        publish(eventId, ConsumerRows.outboxEvent(from, transferId)[1]);
+        // Re-drive, as a shovel with dest-queue does it: the dead-lettered message, as it is, to the consumer's own queue
+        // (default exchange), not to crossbank.events and every other subscriber.
+        publish("", QUEUE, eventId, new String(dead.getBody(), StandardCharsets.UTF_8));
         await("the re-driven event applied").atMost(Duration.ofSeconds(30))
                 .until(() -> ConsumerRows.activity(from).equals(ConsumerRows.journal(from)));
         assertThat(ConsumerRows.inboxEventIds(transferId)).as("The re-driven event has its one inbox row.").containsExactly(eventId);
@@ -194,10 +196,14 @@ class ReferenceConsumerTest {
 
     /** Publishes as the relay does: to crossbank.events, routing key transfer.committed, persistent, message-id = id. */
     private static void publish(String messageId, String body) throws IOException, TimeoutException {
+        publish(OutboxRelay.EXCHANGE, "transfer.committed", messageId, body);
+    }
+
+    private static void publish(String exchange, String routingKey, String messageId, String body) throws IOException, TimeoutException {
         try (Channel channel = broker.createChannel()) {
             AMQP.BasicProperties properties = MessageProperties.PERSISTENT_BASIC.builder()
                     .contentType(OutboxRelay.CONTENT_TYPE).messageId(messageId).build();
-            channel.basicPublish(OutboxRelay.EXCHANGE, "transfer.committed", properties, body.getBytes(StandardCharsets.UTF_8));
+            channel.basicPublish(exchange, routingKey, properties, body.getBytes(StandardCharsets.UTF_8));
         }
     }
 
