@@ -1,6 +1,6 @@
 /**
  * Transfer events: the outbox row each committed transfer writes in its own transaction ({@link io.crossbank.events.TransferEvents})
  * and the relay that publishes those rows to RabbitMQ with publisher confirms ({@link io.crossbank.events.OutboxRelay}).
- * The contract is docs/events.md.
+ * {@link io.crossbank.events.consumer} holds the reference consumer. The contract is docs/events.md.
  */
 package io.crossbank.events;
