@@ -213,5 +213,43 @@ public interface CrossbankConfig {
         /** How long the backlog metrics (crossbank_events_unsent, …_oldest_unsent_seconds) reuse one count per ledger. */
         @WithDefault("5s")
         Duration backlogScanInterval();
+
+        /** The reference consumer of transfer events (io.crossbank.events.consumer); off unless switched on. */
+        Consumer consumer();
+
+        interface Consumer {
+
+            /** Runs the reference consumer on this instance and activates its "consumer" datasource. */
+            @WithDefault("false")
+            boolean enabled();
+
+            /** Its quorum queue, bound to crossbank.events with transfer.#. */
+            @WithDefault("crossbank.reference-consumer")
+            String queue();
+
+            /** The queue's x-delivery-limit: how often a message may be returned before it is dead-lettered (3.10: no default). */
+            @WithDefault("5")
+            int deliveryLimit();
+
+            /** The durable fanout exchange the queue dead-letters to. */
+            @WithDefault("crossbank.reference-consumer.dlx")
+            String deadLetterExchange();
+
+            /** The durable queue holding dead-lettered messages until an operator looks at them or re-drives them. */
+            @WithDefault("crossbank.reference-consumer.dlq")
+            String deadLetterQueue();
+
+            /** Unacknowledged messages the broker may have in flight to the consumer at once. */
+            @WithDefault("20")
+            int prefetch();
+
+            /** The pause before a message whose effect could not be stored is returned to the queue (and redelivered). */
+            @WithDefault("1s")
+            Duration retryDelay();
+
+            /** How long the consumer waits before trying to connect again after the broker was unreachable. */
+            @WithDefault("2s")
+            Duration reconnectDelay();
+        }
     }
 }

@@ -44,6 +44,8 @@ public final class AppProcess implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_DATASOURCE_POSTGRES_JDBC_URL", Sql.postgresUrl(database));
         env.put("QUARKUS_DATASOURCE_MYSQL_JDBC_URL", Sql.mysqlUrl(database));
+        // The reference consumer's store (schema "consumer"), when CROSSBANK_EVENTS_CONSUMER_ENABLED=true: the same database.
+        env.put("QUARKUS_DATASOURCE_CONSUMER_JDBC_URL", Sql.postgresUrl(database));
         env.put("QUARKUS_TRANSACTION_MANAGER_NODE_NAME", name);
         env.put("QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DIRECTORY", Path.of("target", "object-stores", name).toAbsolutePath().toString());
         return new AppProcess(name, env, freePort());
