@@ -6,17 +6,21 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.crossbank.support.AppProcess;
 import io.crossbank.support.Faults;
+import io.restassured.RestAssured;
 
 /**
  * What every event fault test ends with, besides {@link Faults#assertInvariants}: nothing left unsent in either
- * outbox, exactly one event id for each committed transfer (the one in its outbox row) and at least one delivery of
- * it, and no event at all about a transfer that did not commit.
+ * outbox; at the reference consumer exactly one inbox row per committed transfer, carrying the event id of its
+ * outbox row, and nothing else; its effect equal to the ledgers' journal (applied once); nothing at all about the
+ * accounts of transfers that did not commit.
  */
 final class EventInvariants {
+
+    static final String DUPLICATES = "crossbank_events_consumer_messages_total{outcome=\"duplicate\"";
 
     private EventInvariants() {
     }
@@ -26,27 +30,47 @@ final class EventInvariants {
         return Faults.awaitTrue("no unsent outbox row in " + database, timeout, () -> Outbox.unsentIn(database).isEmpty());
     }
 
+    /** Waits until the consumer's inbox holds an event of each of these transfers; returns how long that took. */
+    static Duration awaitConsumed(String database, Collection<String> transfers, Duration timeout) {
+        return Faults.awaitTrue(transfers.size() + " transfers in the consumer's inbox", timeout,
+                () -> ConsumerStore.inbox(database).keySet().containsAll(transfers));
+    }
+
+    /** The reference consumer's count of redeliveries it recognised by their event id and left alone. */
+    static double duplicatesAt(AppProcess consumer) {
+        return RestAssured.given().port(consumer.port()).get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(line -> line.startsWith(DUPLICATES)).mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     /**
-     * @param committed the transfers that committed (each must have exactly one event id, delivered)
-     * @param withoutEvents accounts no event may name: the ones of transfers rejected or rolled back only
+     * @param committed every transfer of this database that committed (so far, across the test class)
+     * @param accounts accounts whose activity at the consumer must equal their journal
+     * @param withoutEvents accounts no event may name: those of transfers rejected or rolled back only
      */
-    static void assertDelivered(String database, DurableEventQueue queue, Collection<String> committed, Collection<String> withoutEvents) {
-        assertThat(Outbox.unsentIn(database)).as("unsent outbox rows in both ledgers of %s", database).isEmpty();
-        queue.drain();
-        Map<String, List<String>> outboxIds = Outbox.allIn(database).stream()
+    static void assertConsumedOnce(String database, Collection<String> committed, Collection<String> accounts,
+            Collection<String> withoutEvents) {
+        awaitNothingUnsent(database, Duration.ofSeconds(30));
+        awaitConsumed(database, committed, Duration.ofSeconds(30));
+        Map<String, List<String>> outbox = Outbox.allIn(database).stream()
                 .collect(Collectors.groupingBy(Outbox.Row::aggregateId, Collectors.mapping(Outbox.Row::eventId, Collectors.toList())));
-        Map<String, Set<String>> deliveredIds = queue.received().stream().filter(d -> d.subject() != null)
-                .collect(Collectors.groupingBy(DurableEventQueue.Delivery::subject,
-                        Collectors.mapping(DurableEventQueue.Delivery::messageId, Collectors.toSet())));
+        Map<String, List<String>> inbox = ConsumerStore.inbox(database);
+        assertThat(outbox.keySet()).as("transfers with an outbox row in %s: the committed ones", database)
+                .containsExactlyInAnyOrderElementsOf(committed);
+        assertThat(inbox.keySet()).as("transfers in the consumer's inbox: the committed ones").containsExactlyInAnyOrderElementsOf(committed);
         for (String transfer : committed) {
-            List<String> ids = outboxIds.getOrDefault(transfer, List.of());
-            assertThat(ids).as("outbox rows of committed transfer %s in both ledgers", transfer).hasSize(1);
-            assertThat(deliveredIds.getOrDefault(transfer, Set.of())).as("event ids delivered for committed transfer %s", transfer)
-                    .containsExactly(ids.get(0));
+            assertThat(outbox.get(transfer)).as("outbox rows of committed transfer %s in both ledgers", transfer).hasSize(1);
+            assertThat(inbox.get(transfer)).as("inbox rows of committed transfer %s: its one event id", transfer)
+                    .containsExactlyElementsOf(outbox.get(transfer));
+        }
+        for (String account : accounts) {
+            assertThat(ConsumerStore.activity(database, account)).as("the consumer's effect for %s: its journal, applied once", account)
+                    .contains(ConsumerStore.journal(database, account));
         }
         for (String account : withoutEvents) {
             assertThat(Outbox.mentioningIn(database, account)).as("outbox rows naming %s, of transfers that did not commit", account).isEmpty();
-            assertThat(queue.mentioning(account)).as("events delivered naming %s, of transfers that did not commit", account).isEmpty();
+            assertThat(ConsumerStore.activity(database, account)).as("the consumer's effect for %s, of transfers that did not commit", account)
+                    .isEmpty();
         }
     }
 }

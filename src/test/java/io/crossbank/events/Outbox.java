@@ -30,11 +30,6 @@ final class Outbox {
         return query(accountId, SELECT + " WHERE payload LIKE ?", "%" + accountId + "%");
     }
 
-    /** The rows about this transfer in both ledgers of this database (exactly one for a committed transfer). */
-    static List<Row> ofTransferIn(String database, String transferId) {
-        return inBothLedgers(database, SELECT + " WHERE aggregate_id = ?", transferId);
-    }
-
     /** The rows whose payload names this account, in both ledgers of this database. */
     static List<Row> mentioningIn(String database, String accountId) {
         return inBothLedgers(database, SELECT + " WHERE payload LIKE ?", "%" + accountId + "%");
@@ -83,7 +78,12 @@ final class Outbox {
     }
 
     static Row single(String accountId, String transferId) {
-        List<Row> rows = ofTransfer(accountId, transferId);
+        return single(Sql.DATABASE, accountId, transferId);
+    }
+
+    /** The one row of this transfer in the ledger holding {@code accountId}, in this database. */
+    static Row single(String database, String accountId, String transferId) {
+        List<Row> rows = query(accountId, database, SELECT + " WHERE aggregate_id = ?", transferId);
         if (rows.size() != 1) {
             throw new AssertionError("The ledger of " + accountId + " holds " + rows.size() + " outbox rows for transfer " + transferId
                     + ", not exactly one.");
