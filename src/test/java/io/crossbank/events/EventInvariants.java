@@ -20,7 +20,8 @@ import io.restassured.RestAssured;
  */
 final class EventInvariants {
 
-    static final String DUPLICATES = "crossbank_events_consumer_messages_total{outcome=\"duplicate\"";
+    private static final String DUPLICATES = "crossbank_events_consumer_messages_total{outcome=\"duplicate\"";
+    private static final String APPLIED = "crossbank_events_consumer_messages_total{outcome=\"applied\"";
 
     private EventInvariants() {
     }
@@ -38,8 +39,17 @@ final class EventInvariants {
 
     /** The reference consumer's count of redeliveries it recognised by their event id and left alone. */
     static double duplicatesAt(AppProcess consumer) {
-        return RestAssured.given().port(consumer.port()).get("/q/metrics").then().statusCode(200).extract().asString().lines()
-                .filter(line -> line.startsWith(DUPLICATES)).mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        return metricAt(consumer, DUPLICATES);
+    }
+
+    /** The reference consumer's count of messages it settled: applied, or recognised as duplicates. */
+    static double handledAt(AppProcess consumer) {
+        return metricAt(consumer, APPLIED) + metricAt(consumer, DUPLICATES);
+    }
+
+    private static double metricAt(AppProcess app, String seriesPrefix) {
+        return RestAssured.given().port(app.port()).get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(line -> line.startsWith(seriesPrefix)).mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
     }
 
