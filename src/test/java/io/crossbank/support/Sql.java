@@ -96,6 +96,20 @@ public final class Sql {
         return queryOne(ledger, database, "SELECT count(*) FROM journal_entry WHERE transfer_id = ?", transferId, rs -> rs.getInt(1));
     }
 
+    /** Journal rows per transfer id in the named ledger ("postgres" or "mysql"): one query for a test with many transfers. */
+    public static java.util.Map<String, Integer> journalRowsPerTransfer(String ledger, String database) {
+        java.util.Map<String, Integer> rows = new java.util.HashMap<>();
+        try (Connection c = ledger.equals("postgres") ? postgres(database) : mysql(database); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT transfer_id, count(*) FROM journal_entry GROUP BY transfer_id")) {
+            while (rs.next()) {
+                rows.put(rs.getString(1), rs.getInt(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
+    }
+
     /** Journal rows touching this account, in its own ledger. */
     public static int journalRowsOfAccount(String accountId) {
         return journalRowsOfAccount(accountId, DATABASE);
