@@ -213,5 +213,9 @@ public interface CrossbankConfig {
         /** How long the backlog metrics (crossbank_events_unsent, …_oldest_unsent_seconds) reuse one count per ledger. */
         @WithDefault("5s")
         Duration backlogScanInterval();
+
+        /** GET /ops/events lists an unsent row once it has failed a publication or is older than this. */
+        @WithDefault("60s")
+        Duration stuckAfter();
     }
 }
