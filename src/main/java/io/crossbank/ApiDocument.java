@@ -23,6 +23,8 @@ public final class ApiDocument {
     public static final String ACCOUNT_NOT_FOUND = "AccountNotFound";
     public static final String TRANSFER_NOT_FOUND = "TransferNotFound";
     public static final String BRANCH_NOT_FOUND = "InDoubtBranchNotFound";
+    public static final String EVENT_NOT_FOUND = "EventNotFound";
+    public static final String EVENT_ALREADY_SENT = "EventAlreadySent";
     public static final String NOT_ACCEPTABLE = "NotAcceptable";
     public static final String IDEMPOTENCY_CONFLICT = "IdempotencyConflict";
     public static final String RECOVERY_DISABLED = "RecoveryDisabled";
@@ -41,6 +43,9 @@ public final class ApiDocument {
     public static final String PG_ACCOUNT_EXAMPLE = "pg-6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f";
     public static final String MY_ACCOUNT_EXAMPLE = "my-0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a";
     public static final String TRANSFER_EXAMPLE = "5c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f";
+    /** A transfer event's id (CloudEvents id): a lower-case random UUID. */
+    public static final String EVENT_ID_PATTERN = TRANSFER_ID_PATTERN;
+    public static final String EVENT_EXAMPLE = "0b6f3c6e-6c4e-4b64-9d1a-6f1d2a0b7c11";
 
     private ApiDocument() {
     }

@@ -214,6 +214,10 @@ public interface CrossbankConfig {
         @WithDefault("5s")
         Duration backlogScanInterval();
 
+        /** GET /ops/events lists an unsent row once it has failed a publication or is older than this. */
+        @WithDefault("60s")
+        Duration stuckAfter();
+
         /** The reference consumer of transfer events (io.crossbank.events.consumer); off unless switched on. */
         Consumer consumer();
 

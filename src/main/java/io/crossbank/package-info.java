@@ -14,7 +14,7 @@
                 @Tag(name = ApiDocument.TAG_ACCOUNTS, description = "Accounts, each held by one ledger (its id starts with pg- or my-)"),
                 @Tag(name = ApiDocument.TAG_TRANSFERS, description = "Transfers between any two accounts, one XA transaction across both ledgers"),
                 @Tag(name = ApiDocument.TAG_LEDGERS, description = "Accounts and money per ledger"),
-                @Tag(name = ApiDocument.TAG_OPS, description = "Operators only (HTTP basic, role ops): in-doubt branches, recovery, manual resolution") },
+                @Tag(name = ApiDocument.TAG_OPS, description = "Operators only (HTTP basic, role ops): in-doubt branches, recovery, manual resolution, stuck events") },
         components = @Components(
                 securitySchemes = @SecurityScheme(securitySchemeName = ApiDocument.OPS_SECURITY, type = SecuritySchemeType.HTTP,
                         scheme = "basic", description = "HTTP basic credentials of a user with role ops"),
@@ -52,6 +52,21 @@
                                                 + "\"urn:crossbank:problem:in-doubt-branch-not-found\",\"title\":\"In-doubt branch not found\","
                                                 + "\"status\":404,\"detail\":\"Ledger postgres holds no prepared branch '131077-00-00' "
                                                 + "(it may have been resolved meanwhile): see GET /ops/in-doubt\"}"))),
+                        @APIResponse(name = ApiDocument.EVENT_NOT_FOUND, description = "No such ledger, or its outbox holds no event "
+                                + "with this id: never written, or sent and pruned after crossbank.events.retention (type event-not-found).",
+                                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                                        examples = @ExampleObject(name = "event-not-found", value = "{\"type\":"
+                                                + "\"urn:crossbank:problem:event-not-found\",\"title\":\"Event not found\","
+                                                + "\"status\":404,\"detail\":\"The outbox of ledger postgres holds no event "
+                                                + "'0b6f3c6e-6c4e-4b64-9d1a-6f1d2a0b7c11' (sent rows are pruned after crossbank.events.retention): see GET /ops/events\"}"))),
+                        @APIResponse(name = ApiDocument.EVENT_ALREADY_SENT, description = "The event was already confirmed by the "
+                                + "broker and republish=true was not asked for (type event-already-sent). Nothing was changed.",
+                                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                                        examples = @ExampleObject(name = "event-already-sent", value = "{\"type\":"
+                                                + "\"urn:crossbank:problem:event-already-sent\",\"title\":\"The event was already sent\","
+                                                + "\"status\":409,\"detail\":\"Event 0b6f3c6e-6c4e-4b64-9d1a-6f1d2a0b7c11 of ledger postgres "
+                                                + "was confirmed by the broker at 2026-12-01T10:53:11.123456Z; add republish=true to publish it "
+                                                + "once more (a duplicate for consumers that had it). Nothing was changed.\"}"))),
                         @APIResponse(name = ApiDocument.NOT_ACCEPTABLE, description = "The Accept header excludes application/json (type not-acceptable).",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                                         examples = @ExampleObject(name = "not-acceptable", value = "{\"type\":\"urn:crossbank:problem:not-acceptable\","

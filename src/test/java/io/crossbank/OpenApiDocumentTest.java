@@ -32,6 +32,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
 import io.crossbank.problems.ProblemType;
+import io.crossbank.support.Sql;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -76,6 +77,9 @@ class OpenApiDocumentTest {
                 new Operation("post", "/ops/in-doubt/{ledger}/{id}/commit", true, 200, Set.of(),
                         Set.of(400, 401, 403, 404, 406, 409, 500, 503)),
                 new Operation("post", "/ops/in-doubt/{ledger}/{id}/rollback", true, 200, Set.of(),
+                        Set.of(400, 401, 403, 404, 406, 409, 500, 503)),
+                new Operation("get", "/ops/events", true, 200, Set.of(), Set.of(400, 401, 403, 406, 500)),
+                new Operation("post", "/ops/events/{ledger}/{id}/redrive", true, 200, Set.of(),
                         Set.of(400, 401, 403, 404, 406, 409, 500, 503)));
     }
 
@@ -307,6 +311,7 @@ class OpenApiDocumentTest {
         assertAnswerAsDocumented("get", "/transfers", given().queryParam("account", from).get("/transfers"), 200);
         assertAnswerAsDocumented("get", "/ledgers", given().get("/ledgers"), 200);
         assertAnswerAsDocumented("get", "/ops/in-doubt", ops().get("/ops/in-doubt"), 200);
+        assertAnswerAsDocumented("get", "/ops/events", ops().get("/ops/events"), 200);
 
         assertAnswerAsDocumented("get", "/accounts/{id}", given().get("/accounts/pg-" + UUID.randomUUID()), 404);
         assertAnswerAsDocumented("get", "/accounts", given().queryParam("size", 0).get("/accounts"), 400);
@@ -329,6 +334,13 @@ class OpenApiDocumentTest {
         assertAnswerAsDocumented("post", "/ops/in-doubt/{ledger}/{id}/commit", ops().post("/ops/in-doubt/postgres/131077-00-00/commit"), 404);
         assertAnswerAsDocumented("post", "/ops/in-doubt/{ledger}/{id}/rollback",
                 ops().queryParam("dryRun", "maybe").post("/ops/in-doubt/mysql/131077-00-00/rollback"), 400);
+        assertAnswerAsDocumented("get", "/ops/events", ops().queryParam("size", 0).get("/ops/events"), 400);
+        assertAnswerAsDocumented("post", "/ops/events/{ledger}/{id}/redrive", ops().post("/ops/events/postgres/" + UUID.randomUUID() + "/redrive"), 404);
+        assertAnswerAsDocumented("post", "/ops/events/{ledger}/{id}/redrive", ops().post("/ops/events/postgres/not-an-id/redrive"), 400);
+        Response sentTransfer = given().contentType(ContentType.JSON).body(transferBody.toString()).post("/transfers");
+        String event = eventOf(from, sentTransfer.path("id"));
+        assertAnswerAsDocumented("post", "/ops/events/{ledger}/{id}/redrive",
+                ops().queryParam("dryRun", "true").queryParam("republish", "true").post("/ops/events/postgres/" + event + "/redrive"), 200);
     }
 
     @ParameterizedTest
@@ -357,6 +369,20 @@ class OpenApiDocumentTest {
                 assertThat(validate(schema, typed(schema, value))).as("Header %s: %s fits its schema.", header.getKey(), value).isEmpty();
             }
         });
+    }
+
+    /** The outbox event of a transfer, in the ledger of its debited account. */
+    private static String eventOf(String debited, String transferId) {
+        try (java.sql.Connection c = Sql.ledgerOf(debited, Sql.DATABASE);
+                java.sql.PreparedStatement s = c.prepareStatement("SELECT event_id FROM outbox WHERE aggregate_id = ?")) {
+            s.setString(1, transferId);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                assertThat(rs.next()).as("Transfer %s has its outbox row.", transferId).isTrue();
+                return rs.getString(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static RequestSpecification ops() {

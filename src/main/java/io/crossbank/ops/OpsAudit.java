@@ -20,22 +20,31 @@ import io.crossbank.ops.indoubt.Classification;
 import io.quarkus.logging.Log;
 
 /**
- * Who tried to resolve which in-doubt branch by hand, when, how and with which outcome: a row in the
- * {@code ops_audit} table of the ledger holding the branch, and a log line (the record of last resort when
- * that database cannot take the row).
+ * Who tried to resolve which in-doubt branch by hand, or to re-drive which outbox event, when, how and with which
+ * outcome: a row in the {@code ops_audit} table of the ledger holding the branch or the event, and a log line (the
+ * record of last resort when that database cannot take the row). For an event, {@code branch_id} holds the event id
+ * and {@code classification} is empty.
  */
 @ApplicationScoped
 public class OpsAudit {
 
     public enum Action {
-        COMMIT, ROLLBACK
+        COMMIT, ROLLBACK, REDRIVE, REPUBLISH;
+
+        /** What the action is done to: an in-doubt branch or an outbox event. */
+        String subject() {
+            return this == COMMIT || this == ROLLBACK ? "branch" : "event";
+        }
     }
 
     public enum Outcome {
-        DRY_RUN, COMMITTED, ROLLED_BACK, REFUSED, NOT_FOUND, FAILED
+        DRY_RUN, COMMITTED, ROLLED_BACK, REDRIVEN, REPUBLISHED, REFUSED, NOT_FOUND, FAILED
     }
 
-    /** @param classification null when the branch was not found */
+    /**
+     * @param branchId       the branch id, or the event id for {@link Action#REDRIVE} and {@link Action#REPUBLISH}
+     * @param classification null when the branch was not found, and for an event
+     */
     public record Entry(Instant at, String principal, LedgerName ledger, String branchId, Action action, boolean dryRun,
             Classification classification, Outcome outcome, String detail) {
     }
@@ -50,8 +59,8 @@ public class OpsAudit {
 
     /** Logs and stores the entry; returns the row's id, empty if the row could not be written. */
     public OptionalLong record(Entry entry) {
-        Log.infof("ops audit: %s %s%s branch %s of ledger %s (%s): %s - %s", entry.principal(), entry.action(),
-                entry.dryRun() ? " (dry run)" : "", entry.branchId(), entry.ledger(), entry.classification(), entry.outcome(),
+        Log.infof("ops audit: %s %s%s %s %s of ledger %s (%s): %s - %s", entry.principal(), entry.action(),
+                entry.dryRun() ? " (dry run)" : "", entry.action().subject(), entry.branchId(), entry.ledger(), entry.classification(), entry.outcome(),
                 entry.detail());
         try (Connection c = ledgers.get(entry.ledger()).dataSource().getConnection();
                 PreparedStatement s = c.prepareStatement("INSERT INTO ops_audit (created_at, principal, node, action, dry_run,"

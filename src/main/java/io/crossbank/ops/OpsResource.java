@@ -23,11 +23,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.crossbank.ApiDocument;
-
+import io.crossbank.events.StuckEventPage;
+import io.crossbank.events.StuckEvents;
 import io.crossbank.ledger.LedgerName;
 import io.crossbank.ops.OpsAudit.Action;
 import io.crossbank.ops.indoubt.InDoubtBranches;
 import io.crossbank.ops.indoubt.InDoubtScan;
+import io.crossbank.problems.Paging;
 import io.crossbank.problems.Problem;
 import io.crossbank.problems.ProblemException;
 import io.crossbank.problems.ProblemType;
@@ -35,7 +37,10 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 
-/** The operators' view of two-phase commit: what is in doubt, recovery on demand, guarded manual resolution. */
+/**
+ * The operators' view: of two-phase commit (what is in doubt, recovery on demand, guarded manual resolution) and of
+ * transfer events (stuck outbox rows, re-drive).
+ */
 @Path("/ops")
 @RolesAllowed(OpsResource.ROLE)
 @Produces(MediaType.APPLICATION_JSON)
@@ -52,12 +57,17 @@ public class OpsResource {
     private final InDoubtBranches inDoubt;
     private final RecoveryPass recovery;
     private final BranchResolver resolver;
+    private final StuckEvents stuckEvents;
+    private final EventRedriver redriver;
     private final SecurityIdentity identity;
 
-    OpsResource(InDoubtBranches inDoubt, RecoveryPass recovery, BranchResolver resolver, SecurityIdentity identity) {
+    OpsResource(InDoubtBranches inDoubt, RecoveryPass recovery, BranchResolver resolver, StuckEvents stuckEvents, EventRedriver redriver,
+            SecurityIdentity identity) {
         this.inDoubt = inDoubt;
         this.recovery = recovery;
         this.resolver = resolver;
+        this.stuckEvents = stuckEvents;
+        this.redriver = redriver;
         this.identity = identity;
     }
 
@@ -121,6 +131,50 @@ public class OpsResource {
         return resolver.resolve(ledger(ledger), id, Action.ROLLBACK, dryRun(dryRun), principal());
     }
 
+    @GET
+    @Path("/events")
+    @Operation(operationId = "listStuckEvents", summary = "Stuck outbox rows of both ledgers, oldest first, and each ledger's backlog",
+            description = "An unsent row is stuck once a publication of it failed or it is older than crossbank.events.stuck-after. "
+                    + "A ledger that cannot be read is marked readable=false in ledgers; its rows are missing.")
+    @Parameter(name = "page", in = ParameterIn.QUERY, description = "The page number, from 0",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "" + Paging.MAX_PAGE, defaultValue = "0"))
+    @Parameter(name = "size", in = ParameterIn.QUERY, description = "Rows per page",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "" + Paging.MAX_SIZE, defaultValue = "" + Paging.DEFAULT_SIZE))
+    @APIResponse(responseCode = "200", description = "The page",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StuckEventPage.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.INVALID_REQUEST)
+    public StuckEventPage stuckEvents(@QueryParam("page") String page, @QueryParam("size") String size) {
+        return stuckEvents.list(Paging.of(page, size));
+    }
+
+    /** Dry run unless {@code dryRun=false}, like every operator action. */
+    @POST
+    @Path("/events/{ledger}/{id}/redrive")
+    @Operation(operationId = "redriveEvent", summary = "Make one outbox event due now and wake the relay (a dry run unless dryRun=false); audited",
+            description = "The older unsent rows of its ledger are made due too: the relay publishes in seq order. attempts and "
+                    + "last_error stay. A sent event is published again only with republish=true: a duplicate for consumers that had "
+                    + "it, arriving after newer events.")
+    @Parameter(name = "ledger", in = ParameterIn.PATH, required = true, description = "The ledger whose outbox holds the event",
+            schema = @Schema(type = SchemaType.STRING, enumeration = { "postgres", "mysql" }))
+    @Parameter(name = "id", in = ParameterIn.PATH, required = true, description = "The event id, as GET /ops/events lists it",
+            schema = @Schema(type = SchemaType.STRING, pattern = ApiDocument.EVENT_ID_PATTERN), example = ApiDocument.EVENT_EXAMPLE)
+    @Parameter(name = "dryRun", in = ParameterIn.QUERY, description = "false to really re-drive the event; anything but true or false is a 400",
+            schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "true"))
+    @Parameter(name = "republish", in = ParameterIn.QUERY, description = "true to publish an already sent event again; anything but true or false is a 400",
+            schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"))
+    @APIResponse(responseCode = "200", description = "Done, or for a dry run what would be done",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Redrive.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.INVALID_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiDocument.EVENT_NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = ApiDocument.EVENT_ALREADY_SENT)
+    @APIResponse(responseCode = "503", ref = ApiDocument.SERVICE_UNAVAILABLE)
+    public Redrive redrive(@PathParam("ledger") String ledger, @PathParam("id") String id, @QueryParam("dryRun") String dryRun,
+            @QueryParam("republish") String republish) {
+        LedgerName name = LedgerName.fromApiName(ledger).orElseThrow(() -> new ProblemException(ProblemType.EVENT_NOT_FOUND,
+                "No ledger named '" + ledger + "': \"postgres\" or \"mysql\""));
+        return redriver.redrive(name, id, flag("republish", republish, false), dryRun(dryRun), principal());
+    }
+
     // Local to this resource: the rest of the API has no authentication, hence no such answers.
     @ServerExceptionMapper
     Response unauthorized(UnauthorizedException e) {
@@ -148,12 +202,16 @@ public class OpsResource {
     }
 
     private static boolean dryRun(String value) {
-        if (value == null || value.equals("true")) {
-            return true;
+        return flag("dryRun", value, true);
+    }
+
+    private static boolean flag(String name, String value, boolean absent) {
+        if (value == null) {
+            return absent;
         }
-        if (value.equals("false")) {
-            return false;
+        if (value.equals("true") || value.equals("false")) {
+            return value.equals("true");
         }
-        throw ProblemException.invalid("dryRun must be true or false, got \"" + value + "\"");
+        throw ProblemException.invalid(name + " must be true or false, got \"" + value + "\"");
     }
 }

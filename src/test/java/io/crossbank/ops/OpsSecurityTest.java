@@ -16,10 +16,12 @@ import io.restassured.specification.RequestSpecification;
 class OpsSecurityTest {
 
     private static final String SOME_BRANCH = "131077-00-00";
+    private static final String SOME_EVENT = "0b6f3c6e-6c4e-4b64-9d1a-6f1d2a0b7c11";
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({ "GET, /ops/in-doubt", "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit",
-            "POST, /ops/in-doubt/mysql/" + SOME_BRANCH + "/rollback?dryRun=false" })
+            "POST, /ops/in-doubt/mysql/" + SOME_BRANCH + "/rollback?dryRun=false", "GET, /ops/events",
+            "POST, /ops/events/postgres/" + SOME_EVENT + "/redrive?dryRun=false" })
     void withoutCredentialsTheAnswerIs401WithABasicChallenge(String method, String path) {
         Response response = call(given(), method, path);
         assertProblem(response, 401, "authentication-required");
@@ -28,13 +30,15 @@ class OpsSecurityTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({ "GET, /ops/in-doubt", "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit",
-            "POST, /ops/in-doubt/mysql/" + SOME_BRANCH + "/rollback?dryRun=false" })
+            "POST, /ops/in-doubt/mysql/" + SOME_BRANCH + "/rollback?dryRun=false", "GET, /ops/events",
+            "POST, /ops/events/mysql/" + SOME_EVENT + "/redrive?dryRun=false&republish=true" })
     void aUserWithoutTheOpsRoleGets403(String method, String path) {
         assertProblem(call(given().auth().preemptive().basic("viewer", "viewer"), method, path), 403, "forbidden");
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({ "GET, /ops/in-doubt", "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit" })
+    @CsvSource({ "GET, /ops/in-doubt", "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit",
+            "GET, /ops/events" })
     void aWrongPasswordGets401(String method, String path) {
         Response response = call(given().auth().preemptive().basic("ops", "not-the-password"), method, path);
         assertThat(response.statusCode()).isEqualTo(401);
