@@ -97,6 +97,9 @@ final class ConfirmingPublisher implements AutoCloseable {
      * @throws IOException the connection failed mid-batch: nothing is known about any of them
      */
     List<PublishOutcome> publish(List<OutboxRow> rows) throws IOException {
+        if (!isConnected()) {
+            throw new IOException("not connected to RabbitMQ");
+        }
         Map<Long, String> bySeqNo = new ConcurrentHashMap<>();
         Map<String, String> errors = new ConcurrentHashMap<>();
         Set<Long> acked = ConcurrentHashMap.newKeySet();

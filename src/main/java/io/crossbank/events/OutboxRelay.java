@@ -104,6 +104,10 @@ public class OutboxRelay {
             try {
                 if (publisher.ensureConnected()) {
                     for (Ledger ledger : ledgers.all()) {
+                        // A batch that lost the broker closed the connection: the next ledger waits for the reconnect.
+                        if (!publisher.isConnected()) {
+                            break;
+                        }
                         more |= batches.relay(ledger);
                     }
                 }

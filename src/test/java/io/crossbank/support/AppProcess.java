@@ -46,6 +46,10 @@ public final class AppProcess implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_MYSQL_JDBC_URL", Sql.mysqlUrl(database));
         // The reference consumer's store (schema "consumer"), when CROSSBANK_EVENTS_CONSUMER_ENABLED=true: the same database.
         env.put("QUARKUS_DATASOURCE_CONSUMER_JDBC_URL", Sql.postgresUrl(database));
+        // The build's private broker unless a test names its own: in the prod profile the app would otherwise reach
+        // localhost:5672, the machine's broker, which tests never touch.
+        env.put("RABBITMQ_HOST", "127.0.0.1");
+        env.put("RABBITMQ_PORT", String.valueOf(Integer.getInteger("crossbank.broker.port", 25674)));
         env.put("QUARKUS_TRANSACTION_MANAGER_NODE_NAME", name);
         env.put("QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DIRECTORY", Path.of("target", "object-stores", name).toAbsolutePath().toString());
         return new AppProcess(name, env, freePort());
