@@ -20,22 +20,24 @@ import io.crossbank.ops.indoubt.Classification;
 import io.quarkus.logging.Log;
 
 /**
- * Who tried to resolve which in-doubt branch by hand, when, how and with which outcome: a row in the
- * {@code ops_audit} table of the ledger holding the branch, and a log line (the record of last resort when
+ * Who tried to resolve which in-doubt branch by hand (or froze or unfroze which account), when, how and with which
+ * outcome: a row in the {@code ops_audit} table of the ledger holding the branch (the account), and a log line (the record of last resort when
  * that database cannot take the row).
  */
 @ApplicationScoped
 public class OpsAudit {
 
+    /** COMMIT, ROLLBACK: of an in-doubt branch; FREEZE, UNFREEZE: of an account (its id in branchId). */
     public enum Action {
-        COMMIT, ROLLBACK
+        COMMIT, ROLLBACK, FREEZE, UNFREEZE
     }
 
+    /** APPLIED, UNCHANGED: a freeze or unfreeze that changed the account, or found it so already. */
     public enum Outcome {
-        DRY_RUN, COMMITTED, ROLLED_BACK, REFUSED, NOT_FOUND, FAILED
+        DRY_RUN, COMMITTED, ROLLED_BACK, REFUSED, NOT_FOUND, FAILED, APPLIED, UNCHANGED
     }
 
-    /** @param classification null when the branch was not found */
+    /** @param classification null when the branch was not found, and for an account */
     public record Entry(Instant at, String principal, LedgerName ledger, String branchId, Action action, boolean dryRun,
             Classification classification, Outcome outcome, String detail) {
     }
@@ -50,8 +52,10 @@ public class OpsAudit {
 
     /** Logs and stores the entry; returns the row's id, empty if the row could not be written. */
     public OptionalLong record(Entry entry) {
-        Log.infof("ops audit: %s %s%s branch %s of ledger %s (%s): %s - %s", entry.principal(), entry.action(),
-                entry.dryRun() ? " (dry run)" : "", entry.branchId(), entry.ledger(), entry.classification(), entry.outcome(),
+        Log.infof("ops audit: %s %s%s %s of ledger %s (%s): %s - %s", entry.principal(), entry.action(),
+                entry.dryRun() ? " (dry run)" : "",
+                (entry.action() == Action.FREEZE || entry.action() == Action.UNFREEZE ? "account " : "branch ") + entry.branchId(),
+                entry.ledger(), entry.classification(), entry.outcome(),
                 entry.detail());
         try (Connection c = ledgers.get(entry.ledger()).dataSource().getConnection();
                 PreparedStatement s = c.prepareStatement("INSERT INTO ops_audit (created_at, principal, node, action, dry_run,"
