@@ -38,6 +38,8 @@ public interface CrossbankConfig {
 
     Events events();
 
+    Saga saga();
+
     /** Read by the build (its private databases), declared so that they are known keys here too. */
     Db db();
 
@@ -255,5 +257,49 @@ public interface CrossbankConfig {
             @WithDefault("2s")
             Duration reconnectDelay();
         }
+    }
+
+    /** Saga mode (docs/sagas.md): how long a request waits for its saga, and how unfinished sagas are resumed. */
+    interface Saga {
+
+        /** How long POST /transfers waits for a saga to finish before it answers 202 PENDING (Prefer: wait=N overrides). */
+        @WithName("wait")
+        @WithDefault("1s")
+        Duration waitTime();
+
+        /** The longest wait a Prefer: wait=N header may ask for; larger values are cut to this. */
+        @WithDefault("30s")
+        Duration maxWait();
+
+        /**
+         * How long an instance holds a saga it works on before another may take it over: longer than the transaction
+         * timeout of one step, so that a live instance is not overtaken.
+         */
+        @WithDefault("30s")
+        Duration lease();
+
+        /** How often the resumer looks for due sagas when nothing woke it (a backstop). */
+        @WithDefault("2s")
+        Duration pollPeriod();
+
+        /** The most sagas one claim takes from one ledger. */
+        @WithDefault("50")
+        int batchSize();
+
+        /** Threads that run the steps after step 1 for the requests of this instance. */
+        @WithDefault("4")
+        int workers();
+
+        /** The pause before the first retry of a step that met an unreachable or busy ledger. */
+        @WithDefault("500ms")
+        Duration retryInitialBackoff();
+
+        /** The longest pause between two retries of one step (the backoff doubles up to this). */
+        @WithDefault("30s")
+        Duration retryMaxBackoff();
+
+        /** Failed attempts after which a saga is flagged stuck (it is still retried, at the longest backoff). */
+        @WithDefault("20")
+        int maxAttempts();
     }
 }

@@ -12,7 +12,7 @@
         servers = @Server(url = "/", description = "This service"),
         tags = {
                 @Tag(name = ApiDocument.TAG_ACCOUNTS, description = "Accounts, each held by one ledger (its id starts with pg- or my-)"),
-                @Tag(name = ApiDocument.TAG_TRANSFERS, description = "Transfers between any two accounts, one XA transaction across both ledgers"),
+                @Tag(name = ApiDocument.TAG_TRANSFERS, description = "Transfers between any two accounts: one XA transaction across both ledgers, or a saga"),
                 @Tag(name = ApiDocument.TAG_LEDGERS, description = "Accounts and money per ledger"),
                 @Tag(name = ApiDocument.TAG_OPS, description = "Operators only (HTTP basic, role ops): in-doubt branches, recovery, manual resolution, stuck events") },
         components = @Components(
@@ -113,8 +113,10 @@
                                                 + "\"urn:crossbank:problem:unsupported-media-type\",\"title\":\"Unsupported media type\","
                                                 + "\"status\":415,\"detail\":\"The request body must be application/json.\"}"))),
                         @APIResponse(name = ApiDocument.TRANSFER_REJECTED, description = "Refused, nothing was changed: the debited account "
-                                + "holds too little (type insufficient-funds), the accounts' currencies differ (currency-mismatch), or a "
-                                + "resulting balance does not fit an account (balance-limit).",
+                                + "holds too little (type insufficient-funds), the accounts' currencies differ (currency-mismatch), a "
+                                + "resulting balance does not fit an account (balance-limit), or an account is frozen (account-frozen; an "
+                                + "xa transfer touching one, a saga debiting one). A saga checks only its debited account before it is "
+                                + "accepted: a refused credit compensates it (status COMPENSATED, with its reason).",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                                         examples = {
                                                 @ExampleObject(name = "insufficient-funds", value = "{\"type\":\"urn:crossbank:problem:insufficient-funds\","
@@ -126,7 +128,11 @@
                                                         + "my-0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a holds USD\"}"),
                                                 @ExampleObject(name = "balance-limit", value = "{\"type\":\"urn:crossbank:problem:balance-limit\","
                                                         + "\"title\":\"Balance limit exceeded\",\"status\":422,"
-                                                        + "\"detail\":\"The resulting balance is outside what an account can hold; nothing was changed.\"}") })),
+                                                        + "\"detail\":\"The resulting balance is outside what an account can hold; nothing was changed.\"}"),
+                                                @ExampleObject(name = "account-frozen", value = "{\"type\":\"urn:crossbank:problem:account-frozen\","
+                                                        + "\"title\":\"Account frozen\",\"status\":422,\"detail\":\"Account "
+                                                        + "my-0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a is frozen by an operator: it neither sends nor "
+                                                        + "receives money; nothing was changed\"}") })),
                         @APIResponse(name = ApiDocument.INTERNAL_ERROR, description = "An unexpected failure (type internal-error); detail "
                                 + "carries a reference that is also in the service log.",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),

@@ -40,5 +40,6 @@ class ArchitectureTest {
     static final ArchRule onlyTheTransferExecutorHoldsATransaction = noClasses()
             .that().resideInAPackage("io.crossbank.transfers..")
             .and().doNotImplement(io.crossbank.transfers.TransferExecutor.class)
-            .should().dependOnClassesThat().haveFullyQualifiedName("jakarta.transaction.Transactional");
+            .should().dependOnClassesThat().haveFullyQualifiedName("jakarta.transaction.Transactional")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("io.quarkus.narayana.jta.QuarkusTransaction");
 }

@@ -2,6 +2,7 @@ package io.crossbank.accounts;
 
 import java.net.URI;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -24,12 +26,22 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.crossbank.ApiDocument;
+import io.crossbank.ledger.InstantMicros;
+import io.crossbank.ledger.LedgerName;
+import io.crossbank.ops.OpsAudit;
 import io.crossbank.problems.Paging;
+import io.crossbank.problems.Problem;
 import io.crossbank.problems.ProblemException;
+import io.crossbank.problems.ProblemType;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
 
 @Path("/accounts")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,10 +53,17 @@ import io.crossbank.problems.ProblemException;
 @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED) // credentials sent and refused
 public class AccountResource {
 
-    private final AccountService accounts;
+    /** The operators' role, as for /ops. */
+    static final String OPS_ROLE = "ops";
 
-    AccountResource(AccountService accounts) {
+    private final AccountService accounts;
+    private final OpsAudit audit;
+    private final SecurityIdentity identity;
+
+    AccountResource(AccountService accounts, OpsAudit audit, SecurityIdentity identity) {
         this.accounts = accounts;
+        this.audit = audit;
+        this.identity = identity;
     }
 
     @POST
@@ -76,6 +95,64 @@ public class AccountResource {
     @APIResponse(responseCode = "404", ref = ApiDocument.ACCOUNT_NOT_FOUND)
     public AccountView get(@PathParam("id") String id) {
         return accounts.find(id).orElseThrow(() -> ProblemException.accountNotFound(id));
+    }
+
+    @POST
+    @Path("/{id}/freeze")
+    @RolesAllowed(OPS_ROLE)
+    @SecurityRequirement(name = ApiDocument.OPS_SECURITY)
+    @Operation(operationId = "freezeAccount", summary = "Freeze an account (operators): it neither sends nor receives until unfrozen",
+            description = "An XA transfer touching a frozen account is refused (422 account-frozen); a saga debiting it is refused, "
+                    + "a saga crediting it is compensated. Audited in the ledger's ops_audit; freezing a frozen account changes nothing.")
+    @Parameter(name = "id", in = ParameterIn.PATH, required = true, description = "The account id",
+            schema = @Schema(type = SchemaType.STRING), example = ApiDocument.PG_ACCOUNT_EXAMPLE)
+    @APIResponse(responseCode = "200", description = "The account, frozen",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountView.class)))
+    @APIResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiDocument.ACCOUNT_NOT_FOUND)
+    public AccountView freeze(@PathParam("id") String id) {
+        return setFrozen(id, true);
+    }
+
+    @POST
+    @Path("/{id}/unfreeze")
+    @RolesAllowed(OPS_ROLE)
+    @SecurityRequirement(name = ApiDocument.OPS_SECURITY)
+    @Operation(operationId = "unfreezeAccount", summary = "Unfreeze an account (operators)",
+            description = "Audited in the ledger's ops_audit; unfreezing an account that is not frozen changes nothing.")
+    @Parameter(name = "id", in = ParameterIn.PATH, required = true, description = "The account id",
+            schema = @Schema(type = SchemaType.STRING), example = ApiDocument.PG_ACCOUNT_EXAMPLE)
+    @APIResponse(responseCode = "200", description = "The account, not frozen",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountView.class)))
+    @APIResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiDocument.ACCOUNT_NOT_FOUND)
+    public AccountView unfreeze(@PathParam("id") String id) {
+        return setFrozen(id, false);
+    }
+
+    private AccountView setFrozen(String id, boolean frozen) {
+        LedgerName ledger = LedgerName.ofAccountId(id).orElseThrow(() -> ProblemException.accountNotFound(id));
+        AccountService.FrozenChange change = accounts.setFrozen(id, frozen);
+        audit.record(new OpsAudit.Entry(InstantMicros.now(), identity.getPrincipal().getName(), ledger, id,
+                frozen ? OpsAudit.Action.FREEZE : OpsAudit.Action.UNFREEZE, false, null,
+                change.changed() ? OpsAudit.Outcome.APPLIED : OpsAudit.Outcome.UNCHANGED,
+                "account " + (frozen ? "frozen" : "unfrozen") + (change.changed() ? "" : " already")));
+        return change.account();
+    }
+
+    @ServerExceptionMapper
+    Response unauthorized(UnauthorizedException e) {
+        return Response.status(401).header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Quarkus\"").type(Problem.MEDIA_TYPE)
+                .entity(Problem.of(ProblemType.AUTHENTICATION_REQUIRED, "Freezing and unfreezing accounts needs HTTP basic credentials "
+                        + "of a user with role '" + OPS_ROLE + "'."))
+                .build();
+    }
+
+    @ServerExceptionMapper
+    Response forbidden(ForbiddenException e) {
+        return Response.status(403).type(Problem.MEDIA_TYPE)
+                .entity(Problem.of(ProblemType.FORBIDDEN, "Freezing and unfreezing accounts is for users with role '" + OPS_ROLE + "'."))
+                .build();
     }
 
     @GET

@@ -49,9 +49,27 @@ public class AccountService {
         account.owner = owner;
         account.currency = currency;
         account.balance = balance;
+        account.held = BigDecimal.ZERO.setScale(2);
         account.createdAt = InstantMicros.now();
         ledgers.get(ledgerName).addAccount(account);
         return AccountView.of(account);
+    }
+
+    /** The result of a freeze or unfreeze: the account now, and whether this call changed it. */
+    public record FrozenChange(AccountView account, boolean changed) {
+    }
+
+    /** Freezes or unfreezes an account (a local transaction on its ledger); unchanged when it already was. */
+    @Transactional
+    public FrozenChange setFrozen(String id, boolean frozen) {
+        Ledger ledger = ledgers.holding(id).orElseThrow(() -> ProblemException.accountNotFound(id));
+        if (ledger.accountState(id).isEmpty()) {
+            throw ProblemException.accountNotFound(id);
+        }
+        boolean changed = ledger.setFrozen(id, frozen ? InstantMicros.now() : null);
+        // Read after the update: an entity loaded before it would still show the old state.
+        return new FrozenChange(ledger.findAccount(id).map(AccountView::of).orElseThrow(() -> ProblemException.accountNotFound(id)),
+                changed);
     }
 
     public Optional<AccountView> find(String id) {

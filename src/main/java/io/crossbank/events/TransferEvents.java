@@ -27,6 +27,10 @@ import io.crossbank.ledger.OutboxEvent;
 public class TransferEvents {
 
     public static final String TRANSFER_COMMITTED = "io.crossbank.transfer.committed";
+    /** A saga accepted: its debit is held (step 1). */
+    public static final String TRANSFER_PENDING = "io.crossbank.transfer.pending";
+    /** A saga undone: its credit was refused and the held money given back. */
+    public static final String TRANSFER_COMPENSATED = "io.crossbank.transfer.compensated";
 
     private final ObjectMapper mapper;
     private final TransactionSynchronizationRegistry registry;
@@ -49,11 +53,20 @@ public class TransferEvents {
      * @param data the transfer as GET /transfers/{id} shows it
      */
     public void transferCommitted(Ledger ledger, String transferId, Instant time, Object data) {
+        transferEvent(ledger, TRANSFER_COMMITTED, transferId, time, data);
+    }
+
+    /**
+     * Adds an event of this type ({@value #TRANSFER_COMMITTED}, {@value #TRANSFER_PENDING},
+     * {@value #TRANSFER_COMPENSATED}) to {@code ledger}'s outbox, in the current transaction, with the same contract as
+     * {@link #transferCommitted}.
+     */
+    public void transferEvent(Ledger ledger, String type, String transferId, Instant time, Object data) {
         OutboxEvent event = new OutboxEvent();
         event.eventId = UUID.randomUUID().toString();
         event.aggregateId = transferId;
-        event.type = TRANSFER_COMMITTED;
-        event.payload = cloudEvent(event.eventId, TRANSFER_COMMITTED, transferId, time, data);
+        event.type = type;
+        event.payload = cloudEvent(event.eventId, type, transferId, time, data);
         event.createdAt = time;
         event.nextAttemptAt = time;
         ledger.addOutboxEvent(event);

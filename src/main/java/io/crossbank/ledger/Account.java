@@ -29,9 +29,18 @@ public class Account {
     @Column(nullable = false, length = 3)
     public String currency;
 
-    /** Never updated through this field: transfers change balances with conditional UPDATEs. */
+    /** The available money. Never updated through this field: transfers change balances with conditional UPDATEs. */
     @Column(nullable = false, precision = 19, scale = 2)
     public BigDecimal balance;
+
+    /** Taken from the balance by outgoing sagas not settled yet: the account owns balance + held. */
+    @Column(nullable = false, precision = 19, scale = 2)
+    public BigDecimal held;
+
+    /** Set while an operator has frozen the account (it neither sends nor receives); null otherwise. */
+    @Column(name = "frozen_at")
+    @Convert(converter = InstantMicros.class)
+    public Instant frozenAt;
 
     @Column(name = "created_at", nullable = false)
     @Convert(converter = InstantMicros.class)

@@ -1,6 +1,12 @@
 package io.crossbank.ledger;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +68,19 @@ public class Ledger {
                 .findFirst();
     }
 
+    /** What a transfer needs to know of an account before it moves money: its currency and whether it is frozen. */
+    public record AccountState(String currency, boolean frozen) {
+    }
+
+    public Optional<AccountState> accountState(String accountId) {
+        return em.createQuery("select a.currency, a.frozenAt from Account a where a.id = :id", Object[].class)
+                .setParameter("id", accountId)
+                .getResultList()
+                .stream()
+                .findFirst()
+                .map(row -> new AccountState((String) row[0], row[1] != null));
+    }
+
     /*
      * Flushed at once, so that a failure (the database unreachable, a constraint) is this call's exception rather
      * than one raised during commit, which Narayana logs with its stack and rethrows as a bare rollback.
@@ -86,20 +105,191 @@ public class Ledger {
      * Takes {@code amount} from the account if, and only if, it holds at least that much: one conditional
      * UPDATE, so two concurrent debits cannot both pass a check made on a stale read.
      *
-     * @return false when the account does not hold enough (or does not exist)
+     * @return false when the account does not hold enough, is frozen (or does not exist)
      */
     public boolean debit(String accountId, BigDecimal amount) {
-        return em.createQuery("update Account a set a.balance = a.balance - :amount where a.id = :id and a.balance >= :amount")
+        return em.createQuery("update Account a set a.balance = a.balance - :amount"
+                + " where a.id = :id and a.balance >= :amount and a.frozenAt is null")
                 .setParameter("amount", amount)
                 .setParameter("id", accountId)
                 .executeUpdate() == 1;
     }
 
+    /** @return false when the account is frozen (or does not exist) */
     public boolean credit(String accountId, BigDecimal amount) {
-        return em.createQuery("update Account a set a.balance = a.balance + :amount where a.id = :id")
+        return em.createQuery("update Account a set a.balance = a.balance + :amount where a.id = :id and a.frozenAt is null")
                 .setParameter("amount", amount)
                 .setParameter("id", accountId)
                 .executeUpdate() == 1;
+    }
+
+    /**
+     * A saga's step 1: moves {@code amount} from the available balance into {@code held}, under the same condition as
+     * {@link #debit}.
+     */
+    public boolean hold(String accountId, BigDecimal amount) {
+        return em.createQuery("update Account a set a.balance = a.balance - :amount, a.held = a.held + :amount"
+                + " where a.id = :id and a.balance >= :amount and a.frozenAt is null")
+                .setParameter("amount", amount)
+                .setParameter("id", accountId)
+                .executeUpdate() == 1;
+    }
+
+    /** A settled saga: the held money has gone to the credited account. */
+    public boolean releaseHeld(String accountId, BigDecimal amount) {
+        return em.createQuery("update Account a set a.held = a.held - :amount where a.id = :id")
+                .setParameter("amount", amount)
+                .setParameter("id", accountId)
+                .executeUpdate() == 1;
+    }
+
+    /** A compensated saga: the held money is available again, frozen account or not. */
+    public boolean refundHeld(String accountId, BigDecimal amount) {
+        return em.createQuery("update Account a set a.held = a.held - :amount, a.balance = a.balance + :amount where a.id = :id")
+                .setParameter("amount", amount)
+                .setParameter("id", accountId)
+                .executeUpdate() == 1;
+    }
+
+    /** Freezes (at a time) or unfreezes (null) an account; true if it was in the other state. */
+    public boolean setFrozen(String accountId, Instant frozenAt) {
+        String condition = frozenAt == null ? "a.frozenAt is not null" : "a.frozenAt is null";
+        return em.createQuery("update Account a set a.frozenAt = :at where a.id = :id and " + condition)
+                .setParameter("at", frozenAt)
+                .setParameter("id", accountId)
+                .executeUpdate() == 1;
+    }
+
+    public Optional<SagaCredit> findSagaCredit(String transferId) {
+        return em.createQuery("from SagaCredit c where c.transferId = :id", SagaCredit.class)
+                .setParameter("id", transferId)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /**
+     * Inserts a saga's deciding row and flushes at once: a concurrent attempt to decide the same saga waits on the
+     * primary key here, then fails with a unique violation once the first one commits.
+     */
+    public void decideSaga(SagaCredit decision) {
+        em.persist(decision);
+        em.flush();
+    }
+
+    /**
+     * Ends a pending saga as COMMITTED or COMPENSATED, once: false when it is not PENDING any more (an earlier run of
+     * this step committed).
+     */
+    public boolean settleSaga(String transferId, TransferRecord.Status status, String reason, Instant now) {
+        return em.createQuery("update TransferRecord t set t.status = :status, t.reason = :reason, t.sagaStep = :done,"
+                + " t.settledAt = :now, t.updatedAt = :now, t.nextAttemptAt = null, t.leaseOwner = null, t.leaseUntil = null"
+                + " where t.id = :id and t.status = :pending")
+                .setParameter("status", status)
+                .setParameter("reason", reason)
+                .setParameter("done", TransferRecord.SagaStep.DONE)
+                .setParameter("now", now)
+                .setParameter("id", transferId)
+                .setParameter("pending", TransferRecord.Status.PENDING)
+                .executeUpdate() == 1;
+    }
+
+    /** A failed attempt of a pending saga's step: counted, explained, due again at {@code nextAttemptAt}, lease released. */
+    public void recordSagaFailure(String transferId, TransferRecord.SagaStep step, int attempts, String error, Instant nextAttemptAt,
+            Instant stuckAt, Instant now) {
+        em.createQuery("update TransferRecord t set t.sagaStep = :step, t.attempts = :attempts, t.lastError = :error,"
+                + " t.nextAttemptAt = :next, t.leaseOwner = null, t.leaseUntil = null, t.updatedAt = :now"
+                + " where t.id = :id and t.status = :pending")
+                .setParameter("step", step)
+                .setParameter("attempts", attempts)
+                .setParameter("error", error)
+                .setParameter("next", nextAttemptAt)
+                .setParameter("now", now)
+                .setParameter("id", transferId)
+                .setParameter("pending", TransferRecord.Status.PENDING)
+                .executeUpdate();
+        if (stuckAt != null) {
+            em.createQuery("update TransferRecord t set t.stuckAt = :at where t.id = :id and t.stuckAt is null")
+                    .setParameter("at", stuckAt)
+                    .setParameter("id", transferId)
+                    .executeUpdate();
+        }
+    }
+
+    private static final String CLAIM_SAGAS = "SELECT id, from_account, to_account, amount, currency, created_at, attempts, saga_step"
+            + " FROM transfer WHERE status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)"
+            + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED";
+    private static final String LEASE_SAGA = "UPDATE transfer SET lease_owner = ?, lease_until = ? WHERE id = ?";
+
+    /**
+     * Claims up to {@code limit} pending sagas whose next attempt is due and whose lease (if any) has expired, for
+     * {@code owner} until {@code leaseUntil}: one short local transaction (plain JDBC, read committed so that MariaDB
+     * takes no gap locks that would hold back new transfers), rows another instance is claiming skipped.
+     *
+     * @return the claimed records (id, accounts, amount, currency, createdAt, attempts, sagaStep filled in)
+     */
+    public List<TransferRecord> claimDueSagas(String owner, Instant now, Instant leaseUntil, int limit) throws SQLException {
+        try (Connection db = dataSource.getConnection()) {
+            int isolation = db.getTransactionIsolation();
+            db.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            db.setAutoCommit(false);
+            try {
+                List<TransferRecord> claimed = new ArrayList<>();
+                try (PreparedStatement select = db.prepareStatement(CLAIM_SAGAS)) {
+                    select.setLong(1, InstantMicros.toMicros(now));
+                    select.setLong(2, InstantMicros.toMicros(now));
+                    select.setInt(3, limit);
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            TransferRecord r = new TransferRecord();
+                            r.id = rs.getString(1);
+                            r.mode = TransferRecord.Mode.SAGA;
+                            r.status = TransferRecord.Status.PENDING;
+                            r.fromAccount = rs.getString(2);
+                            r.toAccount = rs.getString(3);
+                            r.amount = rs.getBigDecimal(4);
+                            r.currency = rs.getString(5);
+                            r.createdAt = InstantMicros.fromMicros(rs.getLong(6));
+                            r.attempts = rs.getInt(7);
+                            String step = rs.getString(8);
+                            r.sagaStep = step == null ? null : TransferRecord.SagaStep.valueOf(step);
+                            claimed.add(r);
+                        }
+                    }
+                }
+                try (PreparedStatement lease = db.prepareStatement(LEASE_SAGA)) {
+                    for (TransferRecord r : claimed) {
+                        lease.setString(1, owner);
+                        lease.setLong(2, InstantMicros.toMicros(leaseUntil));
+                        lease.setString(3, r.id);
+                        lease.addBatch();
+                    }
+                    lease.executeBatch();
+                }
+                db.commit();
+                return claimed;
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+                db.setTransactionIsolation(isolation);
+            }
+        }
+    }
+
+    /**
+     * Gives up the leases {@code owner} holds: called when an instance starts, since a fresh start of a node holds no
+     * saga, whatever its previous run left leased.
+     *
+     * @return how many were released
+     */
+    public int releaseSagaLeasesOf(String owner) throws SQLException {
+        try (Connection db = dataSource.getConnection();
+                PreparedStatement release = db.prepareStatement(
+                        "UPDATE transfer SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ? AND status = 'PENDING'")) {
+            release.setString(1, owner);
+            return release.executeUpdate();
+        }
     }
 
     public void record(JournalEntry entry) {
@@ -160,7 +350,7 @@ public class Ledger {
         em.flush();
     }
 
-    /** Sum of balances per currency, sorted by currency code. */
+    /** Sum of the available balances per currency (without held money), sorted by currency code. */
     public Map<String, BigDecimal> totalsByCurrency() {
         Map<String, BigDecimal> totals = new TreeMap<>();
         em.createQuery("select a.currency, sum(a.balance) from Account a group by a.currency", Object[].class)

@@ -26,7 +26,9 @@ public class TransferRecord {
 
     public enum Mode {
         /** One XA transaction over both ledgers: committed in both or in neither. */
-        XA;
+        XA,
+        /** Local transactions, one ledger at a time, with a compensation (docs/sagas.md). */
+        SAGA;
 
         /** As the API and the configuration spell it: "xa". */
         public String apiName() {
@@ -40,6 +42,17 @@ public class TransferRecord {
         COMMITTED,
         /** Undone by a compensating movement; {@link TransferRecord#reason} says why. */
         COMPENSATED
+    }
+
+    /** What a pending saga does next; DONE once it settled. Null for an XA transfer. */
+    public enum SagaStep {
+        /** Step 2: decide on the credited ledger (credit, or cancel when the credit is refused). */
+        CREDIT,
+        /** Step 3: the credit is decided DONE; release the held money. */
+        SETTLE,
+        /** The credit is decided CANCELLED; give the held money back. */
+        REFUND,
+        DONE
     }
 
     @Id
@@ -78,4 +91,39 @@ public class TransferRecord {
     @Column(name = "updated_at", nullable = false)
     @Convert(converter = InstantMicros.class)
     public Instant updatedAt;
+
+    // A saga's progress (all null or 0 for an XA transfer).
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "saga_step", length = 8)
+    public SagaStep sagaStep;
+
+    /** Failed attempts of the current step. */
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(name = "next_attempt_at")
+    @Convert(converter = InstantMicros.class)
+    public Instant nextAttemptAt;
+
+    /** The node name of the instance working on the saga until {@link #leaseUntil}. */
+    @Column(name = "lease_owner", length = 64)
+    public String leaseOwner;
+
+    @Column(name = "lease_until")
+    @Convert(converter = InstantMicros.class)
+    public Instant leaseUntil;
+
+    @Column(name = "last_error", length = 1000)
+    public String lastError;
+
+    /** Since when the saga is past its retry budget (still retried, flagged for operators). */
+    @Column(name = "stuck_at")
+    @Convert(converter = InstantMicros.class)
+    public Instant stuckAt;
+
+    /** When it was committed or compensated. */
+    @Column(name = "settled_at")
+    @Convert(converter = InstantMicros.class)
+    public Instant settledAt;
 }

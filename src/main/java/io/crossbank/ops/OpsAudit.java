@@ -20,30 +20,36 @@ import io.crossbank.ops.indoubt.Classification;
 import io.quarkus.logging.Log;
 
 /**
- * Who tried to resolve which in-doubt branch by hand, or to re-drive which outbox event, when, how and with which
- * outcome: a row in the {@code ops_audit} table of the ledger holding the branch or the event, and a log line (the
- * record of last resort when that database cannot take the row). For an event, {@code branch_id} holds the event id
- * and {@code classification} is empty.
+ * Who tried to resolve which in-doubt branch by hand, to re-drive which outbox event, or to freeze or unfreeze which
+ * account, when, how and with which outcome: a row in the {@code ops_audit} table of the ledger holding the branch,
+ * the event or the account, and a log line (the record of last resort when that database cannot take the row). For an
+ * event or an account, {@code branch_id} holds its id and {@code classification} is empty.
  */
 @ApplicationScoped
 public class OpsAudit {
 
+    /** COMMIT, ROLLBACK: of an in-doubt branch; REDRIVE, REPUBLISH: of an outbox event; FREEZE, UNFREEZE: of an account. */
     public enum Action {
-        COMMIT, ROLLBACK, REDRIVE, REPUBLISH;
+        COMMIT, ROLLBACK, REDRIVE, REPUBLISH, FREEZE, UNFREEZE;
 
-        /** What the action is done to: an in-doubt branch or an outbox event. */
+        /** What the action is done to: an in-doubt branch, an outbox event or an account. */
         String subject() {
-            return this == COMMIT || this == ROLLBACK ? "branch" : "event";
+            return switch (this) {
+                case COMMIT, ROLLBACK -> "branch";
+                case REDRIVE, REPUBLISH -> "event";
+                case FREEZE, UNFREEZE -> "account";
+            };
         }
     }
 
+    /** REDRIVEN, REPUBLISHED: of an event; APPLIED, UNCHANGED: a freeze or unfreeze that changed the account, or found it so already. */
     public enum Outcome {
-        DRY_RUN, COMMITTED, ROLLED_BACK, REDRIVEN, REPUBLISHED, REFUSED, NOT_FOUND, FAILED
+        DRY_RUN, COMMITTED, ROLLED_BACK, REDRIVEN, REPUBLISHED, REFUSED, NOT_FOUND, FAILED, APPLIED, UNCHANGED
     }
 
     /**
-     * @param branchId       the branch id, or the event id for {@link Action#REDRIVE} and {@link Action#REPUBLISH}
-     * @param classification null when the branch was not found, and for an event
+     * @param branchId       the branch id, or the event id (REDRIVE, REPUBLISH), or the account id (FREEZE, UNFREEZE)
+     * @param classification null when the branch was not found, and for an event or an account
      */
     public record Entry(Instant at, String principal, LedgerName ledger, String branchId, Action action, boolean dryRun,
             Classification classification, Outcome outcome, String detail) {

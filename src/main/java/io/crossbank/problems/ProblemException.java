@@ -27,6 +27,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(ProblemType.INVALID_REQUEST, detail);
     }
 
+    public static ProblemException accountFrozen(String accountId) {
+        return new ProblemException(ProblemType.ACCOUNT_FROZEN, "Account " + accountId + " is frozen by an operator: it neither sends "
+                + "nor receives money; nothing was changed");
+    }
+
     public static ProblemException accountNotFound(String accountId) {
         return new ProblemException(ProblemType.ACCOUNT_NOT_FOUND, "No account with id " + Text.quoted(accountId));
     }

@@ -25,6 +25,7 @@ public enum ProblemType {
     INSUFFICIENT_FUNDS(422, "insufficient-funds", "Insufficient funds"),
     CURRENCY_MISMATCH(422, "currency-mismatch", "Currency mismatch"),
     BALANCE_LIMIT(422, "balance-limit", "Balance limit exceeded"),
+    ACCOUNT_FROZEN(422, "account-frozen", "Account frozen"),
     INTERNAL_ERROR(500, "internal-error", "Internal error"),
     LEDGER_BUSY(503, "ledger-busy", "Ledger busy"),
     LEDGER_UNAVAILABLE(503, "ledger-unavailable", "Ledger unavailable"),

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -21,9 +22,11 @@ import io.crossbank.problems.Text;
  *
  * @param withEvent whether the transfer writes its event to the outbox: always, except for the benchmark's
  *                  comparison point ({@link #withoutEvent()}), which measures what the outbox costs
+ * @param waitFor   how long a mode that may answer before it is done (a saga) waits for completion before it answers
+ *                  202; empty: the mode's default ({@code Prefer: wait=N}, already bounded, sets it)
  */
 public record TransferCommand(String from, String to, BigDecimal amount, TransferRecord.Mode mode, Optional<String> idempotencyKey,
-        boolean withEvent) {
+        boolean withEvent, Optional<Duration> waitFor) {
 
     private static final BigDecimal CENT = new BigDecimal("0.01");
 
@@ -39,12 +42,17 @@ public record TransferCommand(String from, String to, BigDecimal amount, Transfe
         }
         BigDecimal amount = Amounts.parse("amount", request.amount(), CENT, maxAmount);
         TransferRecord.Mode mode = request.mode() == null ? defaultMode : mode(request.mode());
-        return new TransferCommand(request.from(), request.to(), amount, mode, Optional.ofNullable(idempotencyKey), true);
+        return new TransferCommand(request.from(), request.to(), amount, mode, Optional.ofNullable(idempotencyKey), true,
+                Optional.empty());
     }
 
     /** The same transfer without its outbox row: only the benchmark's {@code xa-no-events} mode sends one. */
     public TransferCommand withoutEvent() {
-        return new TransferCommand(from, to, amount, mode, idempotencyKey, false);
+        return new TransferCommand(from, to, amount, mode, idempotencyKey, false, waitFor);
+    }
+
+    public TransferCommand withWait(Optional<Duration> waitFor) {
+        return new TransferCommand(from, to, amount, mode, idempotencyKey, withEvent, waitFor);
     }
 
     private static TransferRecord.Mode mode(String name) {

@@ -18,8 +18,8 @@ public record TransferRequest(
         @Schema(description = "A JSON string: a positive decimal with at most two fraction digits, at most "
                 + "crossbank.transfers.max-amount (1000000000.00 by default)", pattern = ApiDocument.AMOUNT_PATTERN, example = "12.34")
         @NotBlank(message = "is required, as a decimal string such as \"12.34\"") String amount,
-        @Schema(description = "How the transfer is carried out; absent: crossbank.transfers.default-mode", enumeration = { "xa" },
-                example = "xa")
+        @Schema(description = "How the transfer is carried out: one XA transaction (xa) or a saga of local transactions with a "
+                + "compensation (saga); absent: crossbank.transfers.default-mode", enumeration = { "xa", "saga" }, example = "xa")
         String mode) {
 
     public TransferRequest(String from, String to, String amount) {

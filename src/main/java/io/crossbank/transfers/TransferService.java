@@ -1,6 +1,7 @@
 package io.crossbank.transfers;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,12 @@ public class TransferService {
     }
 
     public Result transfer(TransferRequest request, String idempotencyKey) {
-        return transfer(request, idempotencyKey, true);
+        return transfer(request, idempotencyKey, Optional.empty());
+    }
+
+    /** @param wait how long a saga may be waited for before the answer (202 PENDING after it); empty: the configured wait */
+    public Result transfer(TransferRequest request, String idempotencyKey, Optional<Duration> wait) {
+        return transfer(request, idempotencyKey, true, wait);
     }
 
     /**
@@ -71,15 +77,15 @@ public class TransferService {
      * transfer, the same path, without its outbox row.
      */
     public Result transferWithoutEvent(TransferRequest request) {
-        return transfer(request, null, false);
+        return transfer(request, null, false, Optional.empty());
     }
 
-    private Result transfer(TransferRequest request, String idempotencyKey, boolean withEvent) {
+    private Result transfer(TransferRequest request, String idempotencyKey, boolean withEvent, Optional<Duration> wait) {
         long start = System.nanoTime();
         Route route = Route.UNROUTED;
         try {
             TransferCommand parsed = TransferCommand.of(request, idempotencyKey, maxAmount, defaultMode);
-            TransferCommand command = withEvent ? parsed : parsed.withoutEvent();
+            TransferCommand command = (withEvent ? parsed : parsed.withoutEvent()).withWait(wait);
             route = command.crossLedger() ? Route.CROSS_LEDGER : Route.SAME_LEDGER;
             Result result = executeOnce(command);
             metrics.record(route, result.replayed() ? Outcome.REPLAYED : Outcome.COMMITTED, start);
@@ -121,7 +127,17 @@ public class TransferService {
         String key = command.idempotencyKey().get();
         LedgerName home = command.fromLedger();
         for (LedgerName name : List.of(home, home.other())) {
-            Optional<IdempotencyRecord> record = ledgers.get(name).findIdempotencyKey(key);
+            Optional<IdempotencyRecord> record;
+            try {
+                record = ledgers.get(name).findIdempotencyKey(key);
+            } catch (RuntimeException e) {
+                // A saga is accepted while the other ledger is down: its key is unique in the debited ledger all the same,
+                // only a reuse from the other ledger's side goes unnoticed until that ledger is back.
+                if (name != home && command.mode() == TransferRecord.Mode.SAGA && DatabaseFailures.isUnavailable(e)) {
+                    continue;
+                }
+                throw e;
+            }
             if (record.isPresent()) {
                 if (!record.get().requestHash.equals(command.requestHash())) {
                     throw new ProblemException(ProblemType.IDEMPOTENCY_CONFLICT,
@@ -145,7 +161,8 @@ public class TransferService {
                 .findFirst();
         return record.map(r -> TransferView.of(r, ledgers.all().stream()
                 .flatMap(ledger -> ledger.journalOfTransfer(transferId).stream())
-                .toList()));
+                .toList(), r.mode == TransferRecord.Mode.SAGA ? TransferView.sagaSteps(r, ledgers.holding(r.toAccount).orElseThrow()
+                        .findSagaCredit(transferId)) : null));
     }
 
     /** Newest first; a transfer that moved the account twice (a debit and its compensation) is listed once. */

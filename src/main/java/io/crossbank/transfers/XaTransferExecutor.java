@@ -84,12 +84,19 @@ public class XaTransferExecutor implements TransferExecutor {
         return new TransferOutcome.Done(view);
     }
 
+    /** The account's currency, if it exists and is not frozen. */
     private static String currencyOf(Ledger ledger, String accountId) {
-        return ledger.currencyOf(accountId).orElseThrow(() -> ProblemException.accountNotFound(accountId));
+        Ledger.AccountState state = ledger.accountState(accountId).orElseThrow(() -> ProblemException.accountNotFound(accountId));
+        if (state.frozen()) {
+            throw ProblemException.accountFrozen(accountId);
+        }
+        return state.currency();
     }
 
     private static void debit(Ledger ledger, TransferCommand command) {
         if (!ledger.debit(command.from(), command.amount())) {
+            // Frozen after it was read above: the freeze committed first.
+            currencyOf(ledger, command.from());
             throw new ProblemException(ProblemType.INSUFFICIENT_FUNDS,
                     "Account " + command.from() + " does not hold " + command.amount().toPlainString());
         }
@@ -97,6 +104,7 @@ public class XaTransferExecutor implements TransferExecutor {
 
     private static void credit(Ledger ledger, TransferCommand command) {
         if (!ledger.credit(command.to(), command.amount())) {
+            currencyOf(ledger, command.to());
             throw ProblemException.accountNotFound(command.to());
         }
     }

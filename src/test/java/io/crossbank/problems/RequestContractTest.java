@@ -293,7 +293,8 @@ class RequestContractTest {
         assertThat(Sql.mysqlColumnCollations()).as("collations of the MySQL ledger's id and key columns")
                 .containsOnlyKeys("account.id", "journal_entry.transfer_id", "journal_entry.account_id",
                         "journal_entry.counterparty_id", "idempotency_key.idem_key", "idempotency_key.transfer_id",
-                        "transfer.id", "transfer.from_account", "transfer.to_account", "outbox.event_id", "outbox.aggregate_id")
+                        "transfer.id", "transfer.from_account", "transfer.to_account", "outbox.event_id", "outbox.aggregate_id",
+                        "saga_credit.transfer_id")
                 .allSatisfy((column, collation) -> assertThat(collation).as(column).isIn("utf8mb4_nopad_bin", "utf8mb4_0900_bin"));
     }
 

@@ -75,6 +75,51 @@ public final class Sql {
         return balance;
     }
 
+    /** Money an account's outgoing sagas hold (not settled yet). */
+    public static BigDecimal held(String accountId) {
+        return held(accountId, DATABASE);
+    }
+
+    public static BigDecimal held(String accountId, String database) {
+        return queryOne(ledgerName(accountId), database, "SELECT held FROM account WHERE id = ?", accountId, rs -> rs.getBigDecimal(1));
+    }
+
+    /** The deciding row of a saga in the credited ledger ("DONE" or "CANCELLED"), or null. */
+    public static String sagaDecision(String creditedAccountId, String transferId, String database) {
+        return queryOne(ledgerName(creditedAccountId), database, "SELECT outcome FROM saga_credit WHERE transfer_id = ?", transferId,
+                rs -> rs.getString(1));
+    }
+
+    /** Journal rows of one kind (TRANSFER, COMPENSATION) for this transfer in the named ledger. */
+    public static int journalRows(String ledger, String transferId, String kind, String database) {
+        try (Connection c = ledger.equals("postgres") ? postgres(database) : mysql(database);
+                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM journal_entry WHERE transfer_id = ? AND kind = ?")) {
+            s.setString(1, transferId);
+            s.setString(2, kind);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Transfers still PENDING in either ledger of this database. */
+    public static int pendingTransfers(String database) {
+        int pending = 0;
+        for (String ledger : List.of("postgres", "mysql")) {
+            try (Connection c = ledger.equals("postgres") ? postgres(database) : mysql(database); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM transfer WHERE status = 'PENDING'")) {
+                rs.next();
+                pending += rs.getInt(1);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return pending;
+    }
+
     /** Sets a balance directly, to reach states the API refuses to create. */
     public static void setBalance(String accountId, String balance) {
         try (Connection c = ledgerOf(accountId, DATABASE);
@@ -271,7 +316,7 @@ public final class Sql {
         try (Connection c = mysql(DATABASE); PreparedStatement s = c.prepareStatement("SELECT table_name, column_name, collation_name"
                 + " FROM information_schema.columns WHERE table_schema = ? AND (column_name IN ('id', 'idem_key', 'event_id',"
                 + " 'aggregate_id', 'from_account', 'to_account') OR column_name LIKE '%\\_id') AND table_name IN"
-                + " ('account', 'journal_entry', 'idempotency_key', 'transfer', 'outbox')")) {
+                + " ('account', 'journal_entry', 'idempotency_key', 'transfer', 'outbox', 'saga_credit')")) {
             s.setString(1, DATABASE);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -285,6 +330,23 @@ public final class Sql {
     }
 
     /** The outbox rows about this transfer in the ledger of the test database holding {@code accountId}. */
+    /** The types of the outbox rows about this transfer in the ledger holding the account, in seq order. */
+    public static List<String> outboxTypesOf(String accountId, String transferId) {
+        try (Connection c = ledgerOf(accountId, DATABASE);
+                PreparedStatement s = c.prepareStatement("SELECT type FROM outbox WHERE aggregate_id = ? ORDER BY seq")) {
+            s.setString(1, transferId);
+            List<String> types = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    types.add(rs.getString(1));
+                }
+            }
+            return types;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static long outboxRowsOf(String accountId, String transferId) {
         return queryOne(accountId.startsWith("pg-") ? "postgres" : "mysql", DATABASE, "SELECT count(*) FROM outbox WHERE aggregate_id = ?",
                 transferId, rs -> rs.getLong(1));

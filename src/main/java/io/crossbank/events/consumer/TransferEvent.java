@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,8 +13,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crossbank.events.TransferEvents;
 
 /**
- * A {@code io.crossbank.transfer.committed} CloudEvent as the consumer applies it, checked against the contract in
- * docs/events.md. Whatever does not pass is a {@link PoisonMessage}: no redelivery could ever apply it.
+ * A transfer event as the consumer applies it, checked against the contract in docs/events.md. Only
+ * {@code io.crossbank.transfer.committed} moves money in the consumer's read model (its {@code entries}); a saga's
+ * {@code …pending} and {@code …compensated} are recorded in the inbox with no effect (money held, then given back,
+ * never moved). Whatever does not pass is a {@link PoisonMessage}: no redelivery could ever apply it.
  */
 record TransferEvent(String eventId, String transferId, String type, String currency, BigDecimal amount, List<Entry> entries) {
 
@@ -28,6 +31,12 @@ record TransferEvent(String eventId, String transferId, String type, String curr
             super(reason, null, false, false);
         }
     }
+
+    /** The event types a transfer has, and the status its data must show. */
+    private static final Map<String, String> STATUS_OF_TYPE = Map.of(
+            TransferEvents.TRANSFER_COMMITTED, "COMMITTED",
+            TransferEvents.TRANSFER_PENDING, "PENDING",
+            TransferEvents.TRANSFER_COMPENSATED, "COMPENSATED");
 
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     private static final int MAX_ID = 100;
@@ -51,8 +60,9 @@ record TransferEvent(String eventId, String transferId, String type, String curr
             throw new PoisonMessage("the AMQP message-id " + messageId + " is not the event id " + id);
         }
         String type = text(event, "type");
-        if (!TransferEvents.TRANSFER_COMMITTED.equals(type)) {
-            throw new PoisonMessage("type " + type + " is not " + TransferEvents.TRANSFER_COMMITTED);
+        String status = STATUS_OF_TYPE.get(type == null ? "" : type);
+        if (status == null) {
+            throw new PoisonMessage("type " + type + " is not one of " + STATUS_OF_TYPE.keySet());
         }
         JsonNode data = event.get("data");
         if (data == null || !data.isObject()) {
@@ -62,8 +72,8 @@ record TransferEvent(String eventId, String transferId, String type, String curr
         if (!transferId.equals(text(event, "subject"))) {
             throw new PoisonMessage("subject is not the transfer id " + transferId);
         }
-        if (!"COMMITTED".equals(text(data, "status"))) {
-            throw new PoisonMessage("data.status is not COMMITTED");
+        if (!status.equals(text(data, "status"))) {
+            throw new PoisonMessage("data.status is not " + status + " in a " + type + " event");
         }
         String from = required(data, "from", MAX_ACCOUNT);
         String to = required(data, "to", MAX_ACCOUNT);
@@ -72,7 +82,7 @@ record TransferEvent(String eventId, String transferId, String type, String curr
             throw new PoisonMessage("data.currency is not a three-letter code");
         }
         BigDecimal amount = amount(data);
-        List<Entry> entries = entries(data, from, to);
+        List<Entry> entries = TransferEvents.TRANSFER_COMMITTED.equals(type) ? entries(data, from, to) : List.of();
         return new TransferEvent(id, transferId, type, currency, amount, entries);
     }
 

@@ -1,5 +1,7 @@
 package io.crossbank.events.consumer;
 
+import static io.restassured.RestAssured.given;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -93,6 +95,42 @@ class ReferenceConsumerTest {
         }
         assertThat(ConsumerRows.activity(pg)).as("The activity of %s counts the 3 debits and 3 credits committed, nothing of the rejected transfer.", pg)
                 .isEqualTo(new ConsumerRows.Activity(3, new java.math.BigDecimal("14.25"), 3, new java.math.BigDecimal("6.51")));
+    }
+
+    /**
+     * A saga publishes pending, then committed or compensated: each lands in the inbox once, only committed moves money
+     * in the read model, and none is mistaken for poison (the queue is bound to every transfer.* event).
+     */
+    @Test
+    void aSagasEventsAreEachRecordedOnceAndOnlyTheCommittedOneMovesMoney() {
+        String from = openAccount("postgres", "30.00");
+        String to = openAccount("mysql", "0.00");
+        String refused = openAccount("mysql", "0.00");
+        given().auth().preemptive().basic("ops", "ops").post("/accounts/" + refused + "/freeze").then().statusCode(200);
+        double rejectedBefore = Api.metric("crossbank_events_consumer_messages_total{outcome=\"rejected\"");
+
+        Response committed = saga(from, to, "5.00");
+        Response compensated = saga(from, refused, "7.00");
+        assertThat(committed.<String>path("status")).isEqualTo("COMMITTED");
+        assertThat(compensated.<String>path("status")).isEqualTo("COMPENSATED");
+
+        await("pending and committed, pending and compensated, in the inbox").atMost(Duration.ofSeconds(30))
+                .until(() -> ConsumerRows.inboxEventIds(committed.path("id")).size() == 2
+                        && ConsumerRows.inboxEventIds(compensated.path("id")).size() == 2);
+        assertThat(ConsumerRows.activity(from)).as("Only the committed saga debited %s in the read model.", from)
+                .isEqualTo(new ConsumerRows.Activity(1, new java.math.BigDecimal("5.00"), 0, new java.math.BigDecimal("0.00")));
+        assertThat(ConsumerRows.activity(to)).isEqualTo(ConsumerRows.journal(to));
+        assertThat(ConsumerRows.activity(refused)).as("The compensated saga credited nothing.").isEqualTo(ConsumerRows.Activity.NONE);
+        assertThat(Api.metric("crossbank_events_consumer_messages_total{outcome=\"rejected\""))
+                .as("No saga event was taken for poison.").isEqualTo(rejectedBefore);
+    }
+
+    private static Response saga(String from, String to, String amount) {
+        Response response = given().contentType("application/json").header("Prefer", "wait=10")
+                .body("{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":\"" + amount + "\",\"mode\":\"saga\"}")
+                .post("/transfers");
+        response.then().statusCode(201);
+        return response;
     }
 
     @Test
