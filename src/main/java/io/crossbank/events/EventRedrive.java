@@ -16,7 +16,7 @@ import io.crossbank.ledger.Ledgers;
 
 /**
  * Makes one outbox row due now, and wakes the relay. The relay publishes each ledger in seq order, so the unsent
- * rows older than it (which it waits behind) are made due too. {@code attempts} and {@code last_error} stay, for the
+ * rows of its type older than it (which it waits behind) are made due too. {@code attempts} and {@code last_error} stay, for the
  * record. With {@code republish}, an already sent row is made unsent again and published once more: a duplicate
  * for every consumer that had it (absorbed by deduplicating on the event id), and an old event arriving after newer
  * ones; that is what re-publishing means, for a consumer that lost it.
@@ -46,8 +46,8 @@ public class EventRedrive {
     }
 
     private static final String FIND = "SELECT " + StuckEvents.COLUMNS + " FROM outbox WHERE event_id = ?";
-    private static final String COUNT_OLDER_WAITING = "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND seq < ? AND next_attempt_at > ?";
-    private static final String MAKE_OLDER_DUE = "UPDATE outbox SET next_attempt_at = ? WHERE sent_at IS NULL AND seq < ? AND next_attempt_at > ?";
+    private static final String COUNT_OLDER_WAITING = "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND type = ? AND seq < ? AND next_attempt_at > ?";
+    private static final String MAKE_OLDER_DUE = "UPDATE outbox SET next_attempt_at = ? WHERE sent_at IS NULL AND type = ? AND seq < ? AND next_attempt_at > ?";
     private static final String MAKE_DUE = "UPDATE outbox SET sent_at = NULL, next_attempt_at = ? WHERE event_id = ?";
 
     private final Ledgers ledgers;
@@ -100,13 +100,14 @@ public class EventRedrive {
         StuckEvent after = new StuckEvent(row.ledger(), row.id(), row.transferId(), row.type(), row.seq(), row.createdAt(), now, null,
                 row.attempts(), row.lastError());
         if (dryRun) {
-            return new Result(Kind.WOULD_CHANGE, before, Optional.of(after), countOlderWaiting(db, row.seq(), now));
+            return new Result(Kind.WOULD_CHANGE, before, Optional.of(after), countOlderWaiting(db, row.type(), row.seq(), now));
         }
         int older;
         try (PreparedStatement s = db.prepareStatement(MAKE_OLDER_DUE)) {
             s.setLong(1, InstantMicros.toMicros(now));
-            s.setLong(2, row.seq());
-            s.setLong(3, InstantMicros.toMicros(now));
+            s.setString(2, row.type());
+            s.setLong(3, row.seq());
+            s.setLong(4, InstantMicros.toMicros(now));
             older = s.executeUpdate();
         }
         try (PreparedStatement s = db.prepareStatement(MAKE_DUE)) {
@@ -126,10 +127,11 @@ public class EventRedrive {
         }
     }
 
-    private static int countOlderWaiting(Connection db, long seq, Instant now) throws SQLException {
+    private static int countOlderWaiting(Connection db, String type, long seq, Instant now) throws SQLException {
         try (PreparedStatement s = db.prepareStatement(COUNT_OLDER_WAITING)) {
-            s.setLong(1, seq);
-            s.setLong(2, InstantMicros.toMicros(now));
+            s.setString(1, type);
+            s.setLong(2, seq);
+            s.setLong(3, InstantMicros.toMicros(now));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,8 +26,8 @@ final class LedgerBatchRelay {
     private final int batchSize;
     private final Duration maxBackoff;
     private final Counter published;
-    /** Ledgers whose last batch had a failure: one warning per streak, not one per retry. */
-    private final Set<Ledger> failing = ConcurrentHashMap.newKeySet();
+    /** Ledgers and event types whose last batch had a failure: one warning per streak, not one per retry. */
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
     /** Ledgers whose outbox could not be read: one warning per outage. */
     private final Set<Ledger> unreadable = ConcurrentHashMap.newKeySet();
 
@@ -38,8 +39,32 @@ final class LedgerBatchRelay {
         this.published = published;
     }
 
-    /** @return whether the batch was full and all sent (more rows may be waiting now) */
+    /**
+     * One batch of each event type with unsent rows in this ledger. Each type is a stream of its own, in seq order: a
+     * type no queue is bound for (its rows held as unroutable) or whose head waits for a retry holds back only its own
+     * rows, not the other types' (a queue that receives those never receives the held type anyway).
+     *
+     * @return whether a batch was full and all sent (more rows may be waiting now)
+     */
     boolean relay(Ledger ledger) {
+        Map<String, Long> heads;
+        try (Connection db = ledger.dataSource().getConnection()) {
+            heads = new LedgerOutbox(db).heads();
+        } catch (SQLException e) {
+            unreadable(ledger, e);
+            return false;
+        }
+        boolean more = false;
+        for (Map.Entry<String, Long> head : heads.entrySet()) {
+            if (!publisher.isConnected()) {
+                break;
+            }
+            more |= relay(ledger, head.getKey(), head.getValue());
+        }
+        return more;
+    }
+
+    private boolean relay(Ledger ledger, String type, long head) {
         try (Connection db = ledger.dataSource().getConnection()) {
             int isolation = db.getTransactionIsolation();
             // Read committed: MariaDB's repeatable read would take gap locks on the unsent index and make every
@@ -47,7 +72,7 @@ final class LedgerBatchRelay {
             db.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             db.setAutoCommit(false);
             try {
-                boolean full = relay(ledger, db, new LedgerOutbox(db));
+                boolean full = relay(ledger, type, head, db, new LedgerOutbox(db));
                 db.commit();
                 if (unreadable.remove(ledger)) {
                     Log.infof("The event relay reads the outbox of ledger %s again", ledger.name().apiName());
@@ -61,22 +86,27 @@ final class LedgerBatchRelay {
                 db.setTransactionIsolation(isolation);
             }
         } catch (SQLException e) {
-            if (unreadable.add(ledger)) {
-                Log.warnf("The event relay could not read the outbox of ledger %s (%s); its events wait", ledger.name().apiName(),
-                        e.getMessage());
-            }
+            unreadable(ledger, e);
             return false;
         }
     }
 
-    private boolean relay(Ledger ledger, Connection db, LedgerOutbox outbox) throws SQLException {
-        List<OutboxRow> rows = outbox.claim(batchSize);
+    private void unreadable(Ledger ledger, SQLException e) {
+        if (unreadable.add(ledger)) {
+            Log.warnf("The event relay could not read the outbox of ledger %s (%s); its events wait", ledger.name().apiName(),
+                    e.getMessage());
+        }
+    }
+
+    private boolean relay(Ledger ledger, String type, long head, Connection db, LedgerOutbox outbox) throws SQLException {
+        List<OutboxRow> rows = outbox.claim(type, batchSize);
         if (rows.isEmpty()) {
             return false;
         }
-        // Only the holder of the oldest unsent row publishes: rows another instance holds are older than ours, and
-        // publishing ours first would break the seq order. It goes on once that instance has committed.
-        if (rows.get(0).seq() != outbox.head()) {
+        // Only the holder of the type's oldest unsent row publishes: rows another instance holds are older than ours,
+        // and publishing ours first would break the seq order. It goes on once that instance has committed. (A head
+        // read before this transaction is at worst stale: the batch then waits for the next pass.)
+        if (rows.get(0).seq() != head) {
             return false;
         }
         // Backing off: the head row waits, and so do the rows after it (order before throughput).
@@ -101,15 +131,15 @@ final class LedgerBatchRelay {
         if (settlement.failed().isPresent()) {
             BatchSettlement.Failure failure = settlement.failed().get();
             outbox.markFailed(failure.row(), failure.error(), now.plus(backoff.after(failure.row().attempts())));
-            if (failing.add(ledger)) {
+            if (failing.add(ledger.name().apiName() + " " + type)) {
                 long failed = outcomes.stream().filter(o -> !o.isConfirmed()).count();
-                Log.warnf("%d of %d event(s) of ledger %s were not confirmed (first: event %s, seq %d: %s); it is retried with "
+                Log.warnf("%d of %d %s event(s) of ledger %s were not confirmed (first: event %s, seq %d: %s); it is retried with "
                         + "backoff up to %s, and the %d event(s) after it wait behind it to keep the order",
-                        failed, rows.size(), ledger.name().apiName(), failure.row().eventId(), failure.row().seq(), failure.error(),
+                        failed, rows.size(), type, ledger.name().apiName(), failure.row().eventId(), failure.row().seq(), failure.error(),
                         maxBackoff, settlement.heldBack().size());
             }
-        } else if (failing.remove(ledger)) {
-            Log.infof("The events of ledger %s are confirmed again", ledger.name().apiName());
+        } else if (failing.remove(ledger.name().apiName() + " " + type)) {
+            Log.infof("The %s events of ledger %s are confirmed again", type, ledger.name().apiName());
         }
         return rows.size() == batchSize && settlement.allSent();
     }

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import io.crossbank.ledger.InstantMicros;
 
@@ -14,8 +16,8 @@ import io.crossbank.ledger.InstantMicros;
 final class LedgerOutbox {
 
     private static final String CLAIM = "SELECT event_id, seq, type, payload, attempts, next_attempt_at FROM outbox"
-            + " WHERE sent_at IS NULL ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED";
-    private static final String HEAD = "SELECT MIN(seq) FROM outbox WHERE sent_at IS NULL";
+            + " WHERE sent_at IS NULL AND type = ? ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED";
+    private static final String HEADS = "SELECT type, MIN(seq) FROM outbox WHERE sent_at IS NULL GROUP BY type";
     private static final String MARK_SENT = "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE event_id = ?";
     private static final String MARK_FAILED = "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE event_id = ?";
     private static final String PRUNE = "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?";
@@ -27,11 +29,15 @@ final class LedgerOutbox {
         this.db = db;
     }
 
-    /** Locks and returns up to {@code limit} of the oldest unsent rows no other transaction holds, in seq order. */
-    List<OutboxRow> claim(int limit) throws SQLException {
+    /**
+     * Locks and returns up to {@code limit} of the oldest unsent rows of one event type that no other transaction
+     * holds, in seq order.
+     */
+    List<OutboxRow> claim(String type, int limit) throws SQLException {
         List<OutboxRow> rows = new ArrayList<>();
         try (PreparedStatement claim = db.prepareStatement(CLAIM)) {
-            claim.setInt(1, limit);
+            claim.setString(1, type);
+            claim.setInt(2, limit);
             try (ResultSet rs = claim.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new OutboxRow(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5),
@@ -42,12 +48,15 @@ final class LedgerOutbox {
         return rows;
     }
 
-    /** The seq of the oldest unsent row, whoever holds it. */
-    long head() throws SQLException {
-        try (PreparedStatement head = db.prepareStatement(HEAD); ResultSet rs = head.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
+    /** Each event type with unsent rows, and the seq of its oldest unsent row, whoever holds it. */
+    Map<String, Long> heads() throws SQLException {
+        Map<String, Long> heads = new TreeMap<>();
+        try (PreparedStatement head = db.prepareStatement(HEADS); ResultSet rs = head.executeQuery()) {
+            while (rs.next()) {
+                heads.put(rs.getString(1), rs.getLong(2));
+            }
         }
+        return heads;
     }
 
     void markSent(List<OutboxRow> rows, Instant sentAt) throws SQLException {

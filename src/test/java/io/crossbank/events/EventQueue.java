@@ -31,7 +31,7 @@ final class EventQueue implements AutoCloseable {
     private final String queue;
     private final List<Message> received = new CopyOnWriteArrayList<>();
 
-    private EventQueue(int port, Map<String, Object> queueArguments, boolean consume) throws IOException, TimeoutException {
+    private EventQueue(int port, String bindingKey, Map<String, Object> queueArguments, boolean consume) throws IOException, TimeoutException {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         factory.setPort(port);
@@ -39,7 +39,7 @@ final class EventQueue implements AutoCloseable {
         channel = connection.createChannel();
         channel.exchangeDeclare(OutboxRelay.EXCHANGE, "topic", true);
         queue = channel.queueDeclare("", false, true, true, queueArguments).getQueue();
-        channel.queueBind(queue, OutboxRelay.EXCHANGE, "transfer.committed");
+        channel.queueBind(queue, OutboxRelay.EXCHANGE, bindingKey);
         if (consume) {
             channel.basicConsume(queue, true, new DefaultConsumer(channel) {
                 @Override
@@ -50,14 +50,19 @@ final class EventQueue implements AutoCloseable {
         }
     }
 
-    /** A queue bound to every transfer.committed event, consumed by this test. */
+    /** A queue bound to every transfer event (transfer.#), consumed by this test. */
     static EventQueue bind(int port) throws IOException, TimeoutException {
-        return new EventQueue(port, Map.of(), true);
+        return bind(port, "transfer.#");
+    }
+
+    /** A queue bound with this routing key pattern, consumed by this test. */
+    static EventQueue bind(int port, String bindingKey) throws IOException, TimeoutException {
+        return new EventQueue(port, bindingKey, Map.of(), true);
     }
 
     /** A bound queue that refuses every message: the broker answers each publication routed to it with a nack. */
     static EventQueue refusingEverything(int port) throws IOException, TimeoutException {
-        return new EventQueue(port, Map.of("x-max-length", 0, "x-overflow", "reject-publish"), false);
+        return new EventQueue(port, "transfer.#", Map.of("x-max-length", 0, "x-overflow", "reject-publish"), false);
     }
 
     static int privateBrokerPort() {

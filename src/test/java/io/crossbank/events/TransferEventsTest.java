@@ -42,6 +42,34 @@ class TransferEventsTest {
         queue.close();
     }
 
+    /**
+     * This test's queue is bound to transfer.committed only (and no other queue is bound), so a saga's transfer.pending event is unroutable and held.
+     * Each event type is a stream of its own: the held pending row, older in the ledger, does not hold back the
+     * committed events after it (before, one unbound type stopped every event of its ledger).
+     */
+    @Test
+    void anEventTypeNoQueueIsBoundForHoldsBackOnlyItsOwnRows() throws Exception {
+        queue.close();
+        queue = EventQueue.bind(EventQueue.privateBrokerPort(), "transfer.committed");
+        String from = openAccount("postgres", "50.00");
+        String to = openAccount("mysql", "0.00");
+        Response saga = given().contentType("application/json").header("Prefer", "wait=10")
+                .body("{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":\"5.00\",\"mode\":\"saga\"}").post("/transfers");
+        saga.then().statusCode(201);
+        String sagaId = saga.path("id");
+        Response xa = transfer(from, to, "1.00");
+        xa.then().statusCode(201);
+
+        queue.awaitOne(sagaId);
+        queue.awaitOne(xa.path("id"));
+        await("the pending event held as unroutable").atMost(Duration.ofSeconds(10))
+                .until(() -> Outbox.ofTransfer(from, sagaId).stream()
+                        .anyMatch(r -> r.type().endsWith(".pending") && r.sentAt() == null && r.attempts() >= 1));
+        Outbox.Row pending = Outbox.ofTransfer(from, sagaId).stream().filter(r -> r.type().endsWith(".pending")).findFirst().orElseThrow();
+        assertThat(pending.lastError()).as("Nothing is bound for transfer.pending here.").contains("unroutable");
+        assertThat(queue.about(sagaId)).as("Only the saga's committed event reached the queue bound to transfer.committed.").hasSize(1);
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({ "postgres, mysql", "mysql, postgres", "mysql, mysql", "postgres, postgres" })
     void aCommittedTransferPublishesExactlyOneCloudEventWithTheTransferAsItsData(String fromLedger, String toLedger) throws Exception {
