@@ -25,6 +25,8 @@ public final class ApiDocument {
     public static final String BRANCH_NOT_FOUND = "InDoubtBranchNotFound";
     public static final String EVENT_NOT_FOUND = "EventNotFound";
     public static final String EVENT_ALREADY_SENT = "EventAlreadySent";
+    public static final String SAGA_NOT_FOUND = "SagaNotFound";
+    public static final String SAGA_ACTION_REFUSED = "SagaActionRefused";
     public static final String NOT_ACCEPTABLE = "NotAcceptable";
     public static final String IDEMPOTENCY_CONFLICT = "IdempotencyConflict";
     public static final String RECOVERY_DISABLED = "RecoveryDisabled";

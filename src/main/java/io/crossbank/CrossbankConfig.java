@@ -301,5 +301,12 @@ public interface CrossbankConfig {
         /** Failed attempts after which a saga is flagged stuck (it is still retried, at the longest backoff). */
         @WithDefault("20")
         int maxAttempts();
+
+        /**
+         * How long the saga metrics (crossbank_sagas, crossbank_sagas_oldest_pending_seconds) reuse one count per ledger:
+         * counting the settled sagas reads the whole transfer table, so a scrape must not do it each time.
+         */
+        @WithDefault("15s")
+        Duration metricsScanInterval();
     }
 }

@@ -14,7 +14,7 @@
                 @Tag(name = ApiDocument.TAG_ACCOUNTS, description = "Accounts, each held by one ledger (its id starts with pg- or my-)"),
                 @Tag(name = ApiDocument.TAG_TRANSFERS, description = "Transfers between any two accounts: one XA transaction across both ledgers, or a saga"),
                 @Tag(name = ApiDocument.TAG_LEDGERS, description = "Accounts and money per ledger"),
-                @Tag(name = ApiDocument.TAG_OPS, description = "Operators only (HTTP basic, role ops): in-doubt branches, recovery, manual resolution, stuck events") },
+                @Tag(name = ApiDocument.TAG_OPS, description = "Operators only (HTTP basic, role ops): in-doubt branches, recovery, manual resolution, stuck events, sagas") },
         components = @Components(
                 securitySchemes = @SecurityScheme(securitySchemeName = ApiDocument.OPS_SECURITY, type = SecuritySchemeType.HTTP,
                         scheme = "basic", description = "HTTP basic credentials of a user with role ops"),
@@ -67,6 +67,27 @@
                                                 + "\"status\":409,\"detail\":\"Event 0b6f3c6e-6c4e-4b64-9d1a-6f1d2a0b7c11 of ledger postgres "
                                                 + "was confirmed by the broker at 2026-12-01T10:53:11.123456Z; add republish=true to publish it "
                                                 + "once more (a duplicate for consumers that had it). Nothing was changed.\"}"))),
+                        @APIResponse(name = ApiDocument.SAGA_NOT_FOUND, description = "No saga with this id in either ledger: never "
+                                + "written, or an xa transfer (type saga-not-found).",
+                                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                                        examples = @ExampleObject(name = "saga-not-found", value = "{\"type\":"
+                                                + "\"urn:crossbank:problem:saga-not-found\",\"title\":\"Saga not found\","
+                                                + "\"status\":404,\"detail\":\"No saga with id '5c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f' in "
+                                                + "either ledger: see GET /ops/sagas\"}"))),
+                        @APIResponse(name = ApiDocument.SAGA_ACTION_REFUSED, description = "Refused, nothing was changed: the saga "
+                                + "is already COMMITTED or COMPENSATED (type saga-settled), or, for a compensation, its deciding row "
+                                + "in the credited ledger says DONE: the credit happened and step 3 settles it (saga-credit-done).",
+                                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                                        examples = {
+                                                @ExampleObject(name = "saga-settled", value = "{\"type\":\"urn:crossbank:problem:saga-settled\","
+                                                        + "\"title\":\"The saga is settled\",\"status\":409,\"detail\":\"Saga "
+                                                        + "5c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f is COMMITTED since 2026-12-01T10:53:11.123456Z; "
+                                                        + "nothing was changed.\"}"),
+                                                @ExampleObject(name = "saga-credit-done", value = "{\"type\":\"urn:crossbank:problem:saga-credit-done\","
+                                                        + "\"title\":\"The saga's credit is done\",\"status\":409,\"detail\":\"The deciding "
+                                                        + "row of saga 5c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f in ledger mysql says DONE (since "
+                                                        + "2026-12-01T10:53:11.123456Z): the credit happened, so it is never compensated; step 3 "
+                                                        + "settles it (re-drive it to hurry). Nothing was changed.\"}") })),
                         @APIResponse(name = ApiDocument.NOT_ACCEPTABLE, description = "The Accept header excludes application/json (type not-acceptable).",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                                         examples = @ExampleObject(name = "not-acceptable", value = "{\"type\":\"urn:crossbank:problem:not-acceptable\","

@@ -3,6 +3,7 @@ package io.crossbank;
 import static io.crossbank.support.Api.openAccount;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -88,7 +89,10 @@ class OpenApiDocumentTest {
                         Set.of(400, 401, 403, 404, 406, 409, 500, 503)),
                 new Operation("get", "/ops/events", true, 200, Set.of(), Set.of(400, 401, 403, 406, 500)),
                 new Operation("post", "/ops/events/{ledger}/{id}/redrive", true, 200, Set.of(),
-                        Set.of(400, 401, 403, 404, 406, 409, 500, 503)));
+                        Set.of(400, 401, 403, 404, 406, 409, 500, 503)),
+                new Operation("get", "/ops/sagas", true, 200, Set.of(), Set.of(400, 401, 403, 406, 500)),
+                new Operation("post", "/ops/sagas/{id}/redrive", true, 200, Set.of(), Set.of(400, 401, 403, 404, 406, 409, 500, 503)),
+                new Operation("post", "/ops/sagas/{id}/compensate", true, 200, Set.of(), Set.of(400, 401, 403, 404, 406, 409, 500, 503)));
     }
 
     @Test
@@ -365,6 +369,19 @@ class OpenApiDocumentTest {
         String event = eventOf(from, sentTransfer.path("id"));
         assertAnswerAsDocumented("post", "/ops/events/{ledger}/{id}/redrive",
                 ops().queryParam("dryRun", "true").queryParam("republish", "true").post("/ops/events/postgres/" + event + "/redrive"), 200);
+
+        String sagaId = saga.path("id");
+        await("saga " + sagaId + " settled").atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> !"PENDING".equals(given().get("/transfers/" + sagaId).path("status")));
+        assertAnswerAsDocumented("get", "/ops/sagas", ops().queryParam("state", "committed").get("/ops/sagas"), 200);
+        assertAnswerAsDocumented("get", "/ops/sagas", ops().get("/ops/sagas"), 200);
+        assertAnswerAsDocumented("get", "/ops/sagas", ops().queryParam("state", "bogus").get("/ops/sagas"), 400);
+        assertAnswerAsDocumented("post", "/ops/sagas/{id}/redrive", ops().post("/ops/sagas/" + UUID.randomUUID() + "/redrive"), 404);
+        assertAnswerAsDocumented("post", "/ops/sagas/{id}/redrive", ops().post("/ops/sagas/nope/redrive"), 400);
+        assertAnswerAsDocumented("post", "/ops/sagas/{id}/redrive", ops().post("/ops/sagas/" + sagaId + "/redrive"), 409);
+        assertAnswerAsDocumented("post", "/ops/sagas/{id}/compensate", ops().post("/ops/sagas/" + sagaId + "/compensate"), 409);
+        assertAnswerAsDocumented("post", "/ops/sagas/{id}/compensate", ops().post("/ops/sagas/" + UUID.randomUUID() + "/compensate"), 404);
+        assertAnswerAsDocumented("post", "/ops/sagas/{id}/compensate", ops().queryParam("dryRun", "1").post("/ops/sagas/" + sagaId + "/compensate"), 400);
     }
 
     @ParameterizedTest

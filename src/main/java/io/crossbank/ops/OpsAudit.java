@@ -28,9 +28,12 @@ import io.quarkus.logging.Log;
 @ApplicationScoped
 public class OpsAudit {
 
-    /** COMMIT, ROLLBACK: of an in-doubt branch; REDRIVE, REPUBLISH: of an outbox event; FREEZE, UNFREEZE: of an account. */
+    /**
+     * COMMIT, ROLLBACK: of an in-doubt branch; REDRIVE, REPUBLISH: of an outbox event; FREEZE, UNFREEZE: of an account;
+     * RESUME (POST /ops/sagas/{id}/redrive), COMPENSATE: of a saga. At most 10 characters (the column).
+     */
     public enum Action {
-        COMMIT, ROLLBACK, REDRIVE, REPUBLISH, FREEZE, UNFREEZE;
+        COMMIT, ROLLBACK, REDRIVE, REPUBLISH, FREEZE, UNFREEZE, RESUME, COMPENSATE;
 
         /** What the action is done to: an in-doubt branch, an outbox event or an account. */
         String subject() {
@@ -38,17 +41,24 @@ public class OpsAudit {
                 case COMMIT, ROLLBACK -> "branch";
                 case REDRIVE, REPUBLISH -> "event";
                 case FREEZE, UNFREEZE -> "account";
+                case RESUME, COMPENSATE -> "saga";
             };
         }
     }
 
-    /** REDRIVEN, REPUBLISHED: of an event; APPLIED, UNCHANGED: a freeze or unfreeze that changed the account, or found it so already. */
+    /**
+     * REDRIVEN, REPUBLISHED: of an event; APPLIED, UNCHANGED: a freeze or unfreeze that changed the account, or found it
+     * so already; RESUMED: a saga made due now; COMPENSATED: a saga cancelled and refunded; CANCELLED: a saga's CANCELLED
+     * row written (or found) but its refund left to the resumer, the debited ledger having failed.
+     */
     public enum Outcome {
-        DRY_RUN, COMMITTED, ROLLED_BACK, REDRIVEN, REPUBLISHED, REFUSED, NOT_FOUND, FAILED, APPLIED, UNCHANGED
+        DRY_RUN, COMMITTED, ROLLED_BACK, REDRIVEN, REPUBLISHED, REFUSED, NOT_FOUND, FAILED, APPLIED, UNCHANGED, RESUMED, COMPENSATED,
+        CANCELLED
     }
 
     /**
-     * @param branchId       the branch id, or the event id (REDRIVE, REPUBLISH), or the account id (FREEZE, UNFREEZE)
+     * @param branchId       the branch id, or the event id (REDRIVE, REPUBLISH), the account id (FREEZE, UNFREEZE), or the
+     *                       saga's transfer id (RESUME, COMPENSATE)
      * @param classification null when the branch was not found, and for an event or an account
      */
     public record Entry(Instant at, String principal, LedgerName ledger, String branchId, Action action, boolean dryRun,

@@ -39,7 +39,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * The operators' view: of two-phase commit (what is in doubt, recovery on demand, guarded manual resolution) and of
- * transfer events (stuck outbox rows, re-drive).
+ * transfer events (stuck outbox rows, re-drive) and of sagas (list, re-drive, compensation).
  */
 @Path("/ops")
 @RolesAllowed(OpsResource.ROLE)
@@ -59,10 +59,14 @@ public class OpsResource {
     private final BranchResolver resolver;
     private final StuckEvents stuckEvents;
     private final EventRedriver redriver;
+    private final Sagas sagas;
+    private final SagaOperator sagaOperator;
     private final SecurityIdentity identity;
 
     OpsResource(InDoubtBranches inDoubt, RecoveryPass recovery, BranchResolver resolver, StuckEvents stuckEvents, EventRedriver redriver,
-            SecurityIdentity identity) {
+            Sagas sagas, SagaOperator sagaOperator, SecurityIdentity identity) {
+        this.sagas = sagas;
+        this.sagaOperator = sagaOperator;
         this.inDoubt = inDoubt;
         this.recovery = recovery;
         this.resolver = resolver;
@@ -173,6 +177,66 @@ public class OpsResource {
         LedgerName name = LedgerName.fromApiName(ledger).orElseThrow(() -> new ProblemException(ProblemType.EVENT_NOT_FOUND,
                 "No ledger named '" + ledger + "': \"postgres\" or \"mysql\""));
         return redriver.redrive(name, id, flag("republish", republish, false), dryRun(dryRun), principal());
+    }
+
+    @GET
+    @Path("/sagas")
+    @Operation(operationId = "listSagas", summary = "The sagas of both ledgers: by default the unfinished ones, stuck first, then the oldest pending",
+            description = "Each with its steps, failed attempts, last error, lease and next attempt, and the deciding row of its credited "
+                    + "ledger (UNKNOWN while that ledger cannot be read). A ledger that cannot be read is marked readable=false in "
+                    + "ledgers; the sagas it debits are missing.")
+    @Parameter(name = "state", in = ParameterIn.QUERY, description = "pending, stuck, committed or compensated; absent: pending and stuck",
+            schema = @Schema(type = SchemaType.STRING, enumeration = { "pending", "stuck", "committed", "compensated" }))
+    @Parameter(name = "page", in = ParameterIn.QUERY, description = "The page number, from 0",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "" + Paging.MAX_PAGE, defaultValue = "0"))
+    @Parameter(name = "size", in = ParameterIn.QUERY, description = "Sagas per page",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "" + Paging.MAX_SIZE, defaultValue = "" + Paging.DEFAULT_SIZE))
+    @APIResponse(responseCode = "200", description = "The page",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SagaPage.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.INVALID_REQUEST)
+    public SagaPage sagas(@QueryParam("state") String state, @QueryParam("page") String page, @QueryParam("size") String size) {
+        return sagas.list(state, Paging.of(page, size));
+    }
+
+    /** Dry run unless {@code dryRun=false}, like every operator action. */
+    @POST
+    @Path("/sagas/{id}/redrive")
+    @Operation(operationId = "redriveSaga", summary = "Make a pending or stuck saga due now and wake the resumer (a dry run unless dryRun=false); audited",
+            description = "An expired lease is cleared; a live one stays (an instance is working on the saga). attempts, last_error "
+                    + "and stuck_at stay.")
+    @Parameter(name = "id", in = ParameterIn.PATH, required = true, description = "The saga's transfer id",
+            schema = @Schema(type = SchemaType.STRING, pattern = ApiDocument.TRANSFER_ID_PATTERN), example = ApiDocument.TRANSFER_EXAMPLE)
+    @Parameter(name = "dryRun", in = ParameterIn.QUERY, description = "false to really re-drive the saga; anything but true or false is a 400",
+            schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "true"))
+    @APIResponse(responseCode = "200", description = "Done, or for a dry run what would be done",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SagaAction.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.INVALID_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiDocument.SAGA_NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = ApiDocument.SAGA_ACTION_REFUSED)
+    @APIResponse(responseCode = "503", ref = ApiDocument.SERVICE_UNAVAILABLE)
+    public SagaAction redriveSaga(@PathParam("id") String id, @QueryParam("dryRun") String dryRun) {
+        return sagaOperator.redrive(id, dryRun(dryRun), principal());
+    }
+
+    /** Dry run unless {@code dryRun=false}: a compensation cannot be undone. */
+    @POST
+    @Path("/sagas/{id}/compensate")
+    @Operation(operationId = "compensateSaga", summary = "Compensate a pending or stuck saga by hand (a dry run unless dryRun=false); audited",
+            description = "Writes the CANCELLED deciding row in the credited ledger first, as a refused credit does, then refunds the "
+                    + "held money. Refused (409) when the saga is settled or its deciding row says DONE. Needs the credited ledger "
+                    + "(503 while it is unreachable); if the refund then fails, the resumer refunds once the debited ledger is back.")
+    @Parameter(name = "id", in = ParameterIn.PATH, required = true, description = "The saga's transfer id",
+            schema = @Schema(type = SchemaType.STRING, pattern = ApiDocument.TRANSFER_ID_PATTERN), example = ApiDocument.TRANSFER_EXAMPLE)
+    @Parameter(name = "dryRun", in = ParameterIn.QUERY, description = "false to really compensate the saga; anything but true or false is a 400",
+            schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "true"))
+    @APIResponse(responseCode = "200", description = "Done, or for a dry run what would be done",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SagaAction.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.INVALID_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiDocument.SAGA_NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = ApiDocument.SAGA_ACTION_REFUSED)
+    @APIResponse(responseCode = "503", ref = ApiDocument.SERVICE_UNAVAILABLE)
+    public SagaAction compensateSaga(@PathParam("id") String id, @QueryParam("dryRun") String dryRun) {
+        return sagaOperator.compensate(id, dryRun(dryRun), principal());
     }
 
     // Local to this resource: the rest of the API has no authentication, hence no such answers.

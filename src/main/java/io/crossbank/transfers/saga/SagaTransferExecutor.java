@@ -177,6 +177,32 @@ public class SagaTransferExecutor implements TransferExecutor {
         }
     }
 
+    /** What {@link #compensate} did: the deciding row it found or wrote, and the transfer once refunded. */
+    public record Compensation(SagaCredit decision, Optional<TransferView> refunded, Optional<RuntimeException> refundFailure) {
+    }
+
+    /**
+     * An operator's compensation of a pending saga: the CANCELLED deciding row first (the same write as a refused credit),
+     * then, if that row decides the saga, the refund of step 3'. A DONE row found instead (the credit landed first) is
+     * returned untouched: such a saga is never compensated. A refund that fails (the debited ledger unreachable) is
+     * recorded for the resumer, which refunds once the ledger is back; the CANCELLED row already decides that.
+     *
+     * @throws RuntimeException when the credited ledger cannot be written (nothing was decided)
+     */
+    public Compensation compensate(TransferRecord saga, String reason) {
+        SagaCredit decision = cancel(saga, reason);
+        if (decision.outcome != SagaCredit.Outcome.CANCELLED) {
+            return new Compensation(decision, Optional.empty(), Optional.empty());
+        }
+        try {
+            return new Compensation(decision, Optional.of(QuarkusTransaction.requiringNew().call(() -> finish(saga, decision))),
+                    Optional.empty());
+        } catch (RuntimeException e) {
+            failed(saga, SagaStep.REFUND, e);
+            return new Compensation(decision, Optional.empty(), Optional.of(e));
+        }
+    }
+
     /** The deciding row: found (an earlier run wrote it), or written now by the credit or by the cancellation. */
     private SagaCredit decide(TransferRecord saga) {
         Ledger credited = creditedLedger(saga);
