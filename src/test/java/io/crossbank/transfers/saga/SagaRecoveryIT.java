@@ -91,6 +91,14 @@ class SagaRecoveryIT {
             assertThat(listed.<String>path("items.find { it.id == '" + id + "' }.decision")).isEqualTo("UNKNOWN");
             assertThat(listed.<Boolean>path("ledgers.find { it.ledger == 'mysql' }.readable")).isFalse();
             assertThat(listed.<Integer>path("ledgers.find { it.ledger == 'postgres' }.pending")).isEqualTo(1);
+            Response compensate = given().auth().preemptive().basic("ops", "ops").queryParam("dryRun", "false")
+                    .post("/ops/sagas/" + id + "/compensate");
+            assertThat(compensate.statusCode()).as("no compensation without the credited ledger's CANCELLED row: %s",
+                    compensate.body().asString()).isEqualTo(503);
+            Response redrive = given().auth().preemptive().basic("ops", "ops").queryParam("dryRun", "false")
+                    .post("/ops/sagas/" + id + "/redrive");
+            assertThat(redrive.statusCode()).as("a re-drive needs only the debited ledger: %s", redrive.body().asString()).isEqualTo(200);
+            assertThat(auditOutcomes(from, id)).containsExactly("COMPENSATE FAILED", "RESUME RESUMED");
         } finally {
             XaDatabases.start();
             back = Instant.now();
@@ -209,6 +217,11 @@ class SagaRecoveryIT {
             s.setString(1, account);
             assertThat(s.executeUpdate()).isEqualTo(1);
         }
+    }
+
+    private static List<String> auditOutcomes(String from, String id) {
+        return query(from, "SELECT " + (from.startsWith("pg-") ? "action || ' ' || outcome" : "concat(action, ' ', outcome)")
+                + " FROM ops_audit WHERE branch_id = ? ORDER BY id", id);
     }
 
     private static List<String> sagasFrom(String from) {
