@@ -1,4 +1,4 @@
-package io.crossbank.ops;
+package io.crossbank.ops.sagas;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 

@@ -1,4 +1,4 @@
-package io.crossbank.ops;
+package io.crossbank.ops.sagas;
 
 import java.math.BigDecimal;
 import java.sql.Connection;

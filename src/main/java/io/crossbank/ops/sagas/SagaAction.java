@@ -1,10 +1,11 @@
-package io.crossbank.ops;
+package io.crossbank.ops.sagas;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.crossbank.ApiDocument;
+import io.crossbank.ops.OpsAudit;
 
 /**
  * The answer to a re-drive or a compensation of one saga.

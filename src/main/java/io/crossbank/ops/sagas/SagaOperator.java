@@ -1,4 +1,4 @@
-package io.crossbank.ops;
+package io.crossbank.ops.sagas;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +17,7 @@ import io.crossbank.ledger.LedgerName;
 import io.crossbank.ledger.Ledgers;
 import io.crossbank.ledger.SagaCredit;
 import io.crossbank.ledger.TransferRecord;
+import io.crossbank.ops.OpsAudit;
 import io.crossbank.ops.OpsAudit.Action;
 import io.crossbank.ops.OpsAudit.Outcome;
 import io.crossbank.problems.DatabaseFailures;

@@ -1,4 +1,4 @@
-package io.crossbank.ops;
+package io.crossbank.ops.sagas;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
