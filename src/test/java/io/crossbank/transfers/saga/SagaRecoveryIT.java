@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.crossbank.support.Api;
 import io.crossbank.support.AppProcess;
 import io.crossbank.support.Faults;
 import io.crossbank.support.PackagedApps;
@@ -99,6 +100,10 @@ class SagaRecoveryIT {
                     .post("/ops/sagas/" + id + "/redrive");
             assertThat(redrive.statusCode()).as("a re-drive needs only the debited ledger: %s", redrive.body().asString()).isEqualTo(200);
             assertThat(auditOutcomes(from, id)).containsExactly("COMPENSATE FAILED", "RESUME RESUMED");
+            assertThat(Api.metric("crossbank_sagas{ledger=\"postgres\",state=\"pending\"")).as("pending sagas debiting postgres")
+                    .isEqualTo(1.0);
+            assertThat(Api.metric("crossbank_sagas_oldest_pending_seconds{ledger=\"postgres\"")).isPositive();
+            assertThat(Api.metric("crossbank_sagas{ledger=\"mysql\",state=\"pending\"")).as("a ledger that cannot be read").isNaN();
         } finally {
             XaDatabases.start();
             back = Instant.now();
@@ -194,7 +199,7 @@ class SagaRecoveryIT {
 
     private static String openAccount(AppProcess app, String ledger, String balance) {
         RestAssured.port = app.port();
-        return io.crossbank.support.Api.openAccount(ledger, balance);
+        return Api.openAccount(ledger, balance);
     }
 
     private static int statusOf(java.util.function.Supplier<Response> request) {
