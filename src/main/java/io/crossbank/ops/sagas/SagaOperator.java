@@ -122,7 +122,8 @@ public class SagaOperator {
         if (decision.isPresent() && decision.get().outcome == SagaCredit.Outcome.DONE) {
             refuseDone(saga, decision.get(), credited, dryRun, principal);
         }
-        String refund = "refund " + Amounts.format(saga.amount) + " " + saga.currency + " held by account " + saga.fromAccount;
+        String money = Amounts.format(saga.amount) + " " + saga.currency + " held by account " + saga.fromAccount;
+        String refund = "refund " + money;
         if (dryRun) {
             String detail = (decision.isPresent() ? "The deciding row already says CANCELLED (" + decision.get().createdAt + "): would "
                     : "Would write the CANCELLED deciding row of saga " + id + " in ledger " + credited.apiName() + ", then ")
@@ -146,8 +147,7 @@ public class SagaOperator {
         String detail;
         if (done.refunded().isPresent()) {
             outcome = Outcome.COMPENSATED;
-            detail = "Saga " + id + " is decided CANCELLED in ledger " + credited.apiName() + " and compensated: " + refund.replace("refund", "refunded")
-                    + ".";
+            detail = "Saga " + id + " is decided CANCELLED in ledger " + credited.apiName() + " and compensated: refunded " + money + ".";
         } else {
             outcome = Outcome.CANCELLED;
             resumer.wake();
