@@ -8,9 +8,6 @@ import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import com.rabbitmq.client.ConnectionFactory;
 
 import io.crossbank.CrossbankConfig;
 import io.crossbank.ledger.Ledger;
@@ -46,23 +43,10 @@ public class OutboxRelay {
     private volatile boolean running;
     private Thread thread;
 
-    OutboxRelay(Ledgers ledgers, CrossbankConfig config, MeterRegistry meters,
-            @ConfigProperty(name = "rabbitmq-host") String host, @ConfigProperty(name = "rabbitmq-port") int port,
-            @ConfigProperty(name = "rabbitmq-username") String username, @ConfigProperty(name = "rabbitmq-password") String password,
-            @ConfigProperty(name = "rabbitmq-virtual-host") String virtualHost) {
+    OutboxRelay(Ledgers ledgers, CrossbankConfig config, MeterRegistry meters, Broker broker) {
         this.ledgers = ledgers;
         this.config = config.events();
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(host);
-        factory.setPort(port);
-        factory.setUsername(username);
-        factory.setPassword(password);
-        factory.setVirtualHost(virtualHost);
-        factory.setConnectionTimeout((int) this.config.reconnectDelay().toMillis());
-        // The relay reconnects by itself, at its own pace, and re-reads what is unsent from the outbox.
-        factory.setAutomaticRecoveryEnabled(false);
-        factory.setTopologyRecoveryEnabled(false);
-        this.publisher = new ConfirmingPublisher(factory, host + ":" + port + " (virtual host " + virtualHost + ")",
+        this.publisher = new ConfirmingPublisher(broker.connectionFactory(this.config.reconnectDelay()), broker.address(),
                 this.config.confirmTimeout(), this.config.reconnectDelay(), meters);
         this.batches = new LedgerBatchRelay(publisher, new RetryBackoff(this.config.retryInitialBackoff(), this.config.retryMaxBackoff()),
                 this.config.batchSize(), meters.counter("crossbank.events.published"));

@@ -60,8 +60,15 @@ class TransferEventsTest {
         Response xa = transfer(from, to, "1.00");
         xa.then().statusCode(201);
 
+        String xaId = xa.path("id");
         queue.awaitOne(sagaId);
-        queue.awaitOne(xa.path("id"));
+        queue.awaitOne(xaId);
+        // Confirmed and marked sent, not merely published again behind the held row at every one of its retries.
+        await("the committed events marked sent").atMost(Duration.ofSeconds(10))
+                .until(() -> Outbox.single(from, xaId).sentAt() != null && Outbox.ofTransfer(from, sagaId).stream()
+                        .anyMatch(r -> r.type().endsWith(".committed") && r.sentAt() != null));
+        await("no second delivery of the XA event").during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
+                .until(() -> queue.about(xaId).size() == 1);
         await("the pending event held as unroutable").atMost(Duration.ofSeconds(10))
                 .until(() -> Outbox.ofTransfer(from, sagaId).stream()
                         .anyMatch(r -> r.type().endsWith(".pending") && r.sentAt() == null && r.attempts() >= 1));

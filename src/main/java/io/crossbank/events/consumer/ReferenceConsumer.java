@@ -13,8 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -25,6 +23,7 @@ import com.rabbitmq.client.Envelope;
 
 import io.agroal.api.AgroalDataSource;
 import io.crossbank.CrossbankConfig;
+import io.crossbank.events.Broker;
 import io.crossbank.events.OutboxRelay;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,24 +73,12 @@ public class ReferenceConsumer {
     private volatile boolean cancelled;
 
     ReferenceConsumer(CrossbankConfig config, MeterRegistry meters, ObjectMapper mapper,
-            @DataSource("consumer") Instance<AgroalDataSource> dataSource,
-            @ConfigProperty(name = "rabbitmq-host") String host, @ConfigProperty(name = "rabbitmq-port") int port,
-            @ConfigProperty(name = "rabbitmq-username") String username, @ConfigProperty(name = "rabbitmq-password") String password,
-            @ConfigProperty(name = "rabbitmq-virtual-host") String virtualHost) {
+            @DataSource("consumer") Instance<AgroalDataSource> dataSource, Broker broker) {
         this.config = config.events().consumer();
         this.mapper = mapper;
         this.dataSource = dataSource;
-        this.factory = new ConnectionFactory();
-        factory.setHost(host);
-        factory.setPort(port);
-        factory.setUsername(username);
-        factory.setPassword(password);
-        factory.setVirtualHost(virtualHost);
-        factory.setConnectionTimeout((int) this.config.reconnectDelay().toMillis());
-        // Reconnects and redeclares by itself; unacked deliveries of a lost connection come back from the queue.
-        factory.setAutomaticRecoveryEnabled(false);
-        factory.setTopologyRecoveryEnabled(false);
-        this.brokerAddress = host + ":" + port + " (virtual host " + virtualHost + ")";
+        this.factory = broker.connectionFactory(this.config.reconnectDelay());
+        this.brokerAddress = broker.address();
         this.applied = meters.counter(OUTCOME, "outcome", "applied");
         this.duplicate = meters.counter(OUTCOME, "outcome", "duplicate");
         this.rejected = meters.counter(OUTCOME, "outcome", "rejected");
