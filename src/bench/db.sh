@@ -2,7 +2,7 @@
 # SQL side of the benchmark, against the benchmark's own private databases (never the tests' ones).
 # Called by run.sh and by the load generator (stats and audit after every cell).
 #
-# usage: db.sh create | seed <accounts per ledger> <balance> | stats | audit | versions | outbox
+# usage: db.sh create | seed <accounts per ledger> <balance> | stats | audit | versions | outbox | sagas
 #   create    (re)create the empty databases crossbank_bench in both servers, owned by / granted to crossbank
 #   seed      empty the ledgers and insert accounts pg-00000000-0000-0000-0000-000000000001.. and my-…1.. (the form the API accepts) with that balance
 #   stats     counters read before and after each measured window, as key=value lines (syncs, statements). MariaDB >= 10.8 no longer
@@ -10,6 +10,7 @@
 #             counts the redo log's fsyncs, stands in for it
 #   audit     invariants after a cell, as key=value lines
 #   versions  server versions and durability settings, as key=value lines
+#   sagas [postgres]   sagas not settled yet and the money accounts hold for them, both ledgers (or PostgreSQL's): "<pending> <held>"
 #   outbox    the outbox rows of both ledgers, and how many are not confirmed by the broker yet: "<rows> <unsent>"
 set -euo pipefail
 
@@ -30,12 +31,12 @@ case "${1:-}" in
     seed)
         n="${2:?accounts per ledger}"; balance="${3:?balance}"
         pg -d "$DB" <<SQL
-TRUNCATE account, journal_entry, idempotency_key, transfer, outbox;
+TRUNCATE account, journal_entry, idempotency_key, transfer, outbox, saga_credit;
 INSERT INTO account (id, owner, currency, balance, created_at)
     SELECT 'pg-00000000-0000-0000-0000-' || lpad(g::text, 12, '0'), 'bench', 'EUR', $balance, 0 FROM generate_series(1, $n) g;
 VACUUM ANALYZE account;
 SQL
-        { echo "SET FOREIGN_KEY_CHECKS = 0; TRUNCATE journal_entry; TRUNCATE idempotency_key; TRUNCATE transfer; TRUNCATE outbox; TRUNCATE account; SET FOREIGN_KEY_CHECKS = 1;"
+        { echo "SET FOREIGN_KEY_CHECKS = 0; TRUNCATE journal_entry; TRUNCATE idempotency_key; TRUNCATE transfer; TRUNCATE outbox; TRUNCATE saga_credit; TRUNCATE account; SET FOREIGN_KEY_CHECKS = 1;"
           echo "INSERT INTO account (id, owner, currency, balance, created_at) VALUES"
           seq 1 "$n" | awk -v b="$balance" -v n="$n" '{ printf "(\x27my-00000000-0000-0000-0000-%012d\x27, \x27bench\x27, \x27EUR\x27, %s, 0)%s\n", $1, b, ($1 < n ? "," : ";") }'
           echo "ANALYZE TABLE account;"
@@ -72,10 +73,17 @@ SQL
             FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME IN ('INNODB_FLUSH_LOG_AT_TRX_COMMIT', 'SYNC_BINLOG', 'LOG_BIN',
             'INNODB_FLUSH_METHOD', 'INNODB_BUFFER_POOL_SIZE', 'INNODB_DOUBLEWRITE', 'MAX_CONNECTIONS')")"
         ;;
+    sagas)
+        pg_counts="$(pg -d "$DB" -F' ' -c "SELECT (SELECT count(*) FROM transfer WHERE status = 'PENDING'), (SELECT coalesce(sum(held), 0) FROM account)")"
+        # "sagas postgres": the PostgreSQL ledger alone (while MariaDB is down, for the sagas it debits)
+        if [ "${2:-}" = postgres ]; then my_counts="0 0"; else
+        my_counts="$(my "$DB" -e "SELECT (SELECT count(*) FROM transfer WHERE status = 'PENDING'), (SELECT coalesce(sum(held), 0) FROM account)")"; fi
+        echo "$pg_counts $my_counts" | awk '{ print $1 + $3, $2 + $4 }'
+        ;;
     outbox)
         pg_counts="$(pg -d "$DB" -F' ' -c "SELECT count(*), count(*) FILTER (WHERE sent_at IS NULL) FROM outbox")"
         my_counts="$(my "$DB" -e "SELECT count(*), coalesce(sum(sent_at IS NULL), 0) FROM outbox")"
         echo "$pg_counts $my_counts" | awk '{ print $1 + $3, $2 + $4 }'
         ;;
-    *) echo "usage: db.sh create | seed <n> <balance> | stats | audit | versions | outbox" >&2; exit 2 ;;
+    *) echo "usage: db.sh create | seed <n> <balance> | stats | audit | versions | outbox | sagas" >&2; exit 2 ;;
 esac

@@ -3,6 +3,8 @@
 #
 #   bash src/bench/run.sh            # full sweep (c = 1, 8, 32, 64 and a hot spot at 32), about 13 minutes
 #   bash src/bench/run.sh --quick    # smoke test: c = 1 and 8, short windows, under 2 minutes after the build
+#   bash src/bench/run.sh --sagas    # saga against xa and baseline at c = 8 and 32, then sagas through a MariaDB outage:
+#                                    # about 6 minutes (SagaBench)
 #   bash src/bench/run.sh --events   # what transfer events cost (issue #10): xa against xa-no-events, events/s, lag,
 #                                    # backlog drain after a broker restart (EventsBench): about 5 minutes; with --quick, 2
 #
@@ -14,6 +16,7 @@
 # results.json,plot.svg}. Options (all optional):
 #   --quick                  short windows, c=1 and 8, no pg_test_fsync
 #   --events                 the events benchmark instead of the sweep (report <out>/events.md, events.json)
+#   --sagas                  saga against xa against baseline, and a MariaDB outage under sagas (report <out>/sagas.md, sagas.json)
 #   --jar PATH               benchmark this quarkus-run.jar instead of building one
 #   --build-dir DIR          where the working tree is copied and built (default /tmp/crossbank-bench-build)
 #   --out DIR                report directory (default target/bench)
@@ -65,11 +68,13 @@ export CROSSBANK_MYSQL_PORT="${CROSSBANK_BENCH_MYSQL_PORT:-33306}"
 APP_PORT="${CROSSBANK_BENCH_APP_PORT:-38080}"
 BROKER_PORT="${CROSSBANK_BENCH_BROKER_PORT:-35674}"
 EVENTS=0
+SAGAS=0
 
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
         --events) EVENTS=1 ;;
+        --sagas) SAGAS=1 ;;
         --jar) JAR="$2"; shift ;;
         --build-dir) BUILD_DIR="$2"; shift ;;
         --work-dir) WORK="$2"; shift ;;
@@ -97,6 +102,9 @@ done
 
 MAIN="xa,baseline,same-ledger,plain-local"
 DIAG="xa-jdbc,echo"
+if [ "$SAGAS" = 1 ] && [ "$QUICK" = 0 ]; then
+    : "${WARMUP:=3}" "${MEASURE:=10}" "${GLOBAL_WARMUP:=40}" "${FSYNC_TEST:=0}" "${LABEL:=sagas}"
+fi
 if [ "$EVENTS" = 1 ] && [ "$QUICK" = 0 ]; then
     : "${WARMUP:=3}" "${MEASURE:=10}" "${GLOBAL_WARMUP:=30}" "${FSYNC_TEST:=0}" "${LABEL:=events}"
 fi
@@ -244,7 +252,16 @@ STARTUP_FILE="$WORK/startup.properties"
 # 7. Seed and sweep.
 log "seeding $ACCOUNTS accounts per ledger"
 "${DBSH[@]}" seed "$ACCOUNTS" "$BALANCE"
-if [ "$EVENTS" = 1 ]; then
+if [ "$SAGAS" = 1 ]; then
+    if [ "$QUICK" = 1 ]; then CONCURRENCIES=8; OUTAGE_SECONDS=10; else CONCURRENCIES=8,32; OUTAGE_SECONDS=20; fi
+    [ -n "${PLAN_SET:-}" ] && CONCURRENCIES="$PLAN"
+    log "sagas: c = $CONCURRENCIES (warm-up $WARMUP s + measured $MEASURE s per window, eight windows per c), then a ${OUTAGE_SECONDS}-s MariaDB outage"
+    java -Xmx256m -cp "$CP" io.crossbank.benchload.SagaBench \
+        url="http://127.0.0.1:$APP_PORT" concurrencies="$CONCURRENCIES" warmup="$WARMUP" measure="$MEASURE" globalWarmup="$GLOBAL_WARMUP" \
+        accounts="$ACCOUNTS" db="$REPO/src/bench/db.sh" out="$OUT" label="$LABEL" brokerPort="$BROKER_PORT" \
+        outageSeconds="$OUTAGE_SECONDS" mysqlCrash="${XADB[*]} crash-mysql" mysqlStart="${XADB[*]} start-mysql" \
+        expectedTotal="$(echo "$BALANCE * 2 * $ACCOUNTS" | bc)"
+elif [ "$EVENTS" = 1 ]; then
     if [ "$QUICK" = 1 ]; then CONCURRENCIES=8; BACKLOG_SECONDS=10; else CONCURRENCIES=1,8,32; BACKLOG_SECONDS=30; fi
     [ -n "${PLAN_SET:-}" ] && CONCURRENCIES="$PLAN"
     log "events: c = $CONCURRENCIES (warm-up $WARMUP s + measured $MEASURE s per window, four windows per c), then a ${BACKLOG_SECONDS}-s backlog"
@@ -267,5 +284,5 @@ if [ "$PROFILE" = 1 ]; then
 fi
 grep -E 'WARN|ERROR' "$WORK/app.log" | grep -v 'Retry-After' | head -5 >&2 || true
 mkdir -p "$OUT/run" && cp "$WORK"/*.log "$WORK"/*.properties "$WORK"/*.txt "$OUT/run/" 2>/dev/null || true
-if [ "$EVENTS" = 1 ]; then log "report: $OUT/events.md, $OUT/events.json"; else
+if [ "$SAGAS" = 1 ]; then log "report: $OUT/sagas.md, $OUT/sagas.json"; elif [ "$EVENTS" = 1 ]; then log "report: $OUT/events.md, $OUT/events.json"; else
 log "report: $OUT/summary.md, $OUT/results.json, $OUT/plot.svg$([ "$PROFILE" = 1 ] && echo ", $OUT/profile.md")"; fi

@@ -25,6 +25,12 @@ final class ClosedLoop {
     enum Mode {
         XA("xa", "/transfers", true, "cross-ledger transfer in one XA transaction (the product path, with its event in the outbox)"),
         XA_NO_EVENTS("xa-no-events", "/bench/xa-no-events-transfers", true, "the product path without the transfer's outbox row: what events cost"),
+        SAGA("saga", "/transfers", true, "cross-ledger saga: local transactions one ledger at a time, answered once settled (within crossbank.saga.wait)",
+                ",\"mode\":\"saga\"", null, false),
+        SAGA_ACCEPTED("saga-accepted", "/transfers", true, "cross-ledger saga answered at once (Prefer: wait=0, 202), settled afterwards",
+                ",\"mode\":\"saga\"", "wait=0", false),
+        SAGA_ACCEPTED_PG_TO_MY("saga-accepted-pg-to-my", "/transfers", true, "saga-accepted, always debiting PostgreSQL and crediting MySQL",
+                ",\"mode\":\"saga\"", "wait=0", true),
         BASELINE("baseline", "/bench/baseline-transfers", true, "the same SQL as two independent local commits, no coordinator"),
         SAME_LEDGER("same-ledger", "/transfers", false, "both accounts in one database: the product path, one-phase commit"),
         PLAIN_LOCAL("plain-local", "/bench/baseline-transfers", false, "the same SQL as one plain local transaction"),
@@ -35,12 +41,25 @@ final class ClosedLoop {
         final String path;
         final boolean cross;
         final String description;
+        /** Appended to the request body's members (the mode). */
+        final String extraMembers;
+        /** The Prefer header, if any. */
+        final String prefer;
+        /** Always from the PostgreSQL ledger to the MySQL one (a saga still accepted while MySQL is down). */
+        final boolean pgToMy;
 
         Mode(String label, String path, boolean cross, String description) {
+            this(label, path, cross, description, "", null, false);
+        }
+
+        Mode(String label, String path, boolean cross, String description, String extraMembers, String prefer, boolean pgToMy) {
             this.label = label;
             this.path = path;
             this.cross = cross;
             this.description = description;
+            this.extraMembers = extraMembers;
+            this.prefer = prefer;
+            this.pgToMy = pgToMy;
         }
 
         static Mode of(String label) {
@@ -145,11 +164,14 @@ final class ClosedLoop {
         private void loop(Mode mode, URI uri, int pool, Window window) {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             while (!window.stop) {
-                HttpRequest request = HttpRequest.newBuilder(uri)
+                HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                         .timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body(mode, pool, random)))
-                        .build();
+                        .POST(HttpRequest.BodyPublishers.ofString(body(mode, pool, random)));
+                if (mode.prefer != null) {
+                    builder.header("Prefer", mode.prefer);
+                }
+                HttpRequest request = builder.build();
                 long t0 = System.nanoTime();
                 String outcome;
                 try {
@@ -173,7 +195,7 @@ final class ClosedLoop {
 
     /** A random transfer of 0.01 to 9.99 EUR between two distinct accounts of the pool. */
     private static String body(Mode mode, int pool, ThreadLocalRandom random) {
-        String first = random.nextBoolean() ? "pg-" : "my-";
+        String first = mode.pgToMy || random.nextBoolean() ? "pg-" : "my-";
         String from;
         String to;
         if (mode.cross) {
@@ -191,7 +213,7 @@ final class ClosedLoop {
         }
         int cents = 1 + random.nextInt(999);
         return "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":\"" + (cents / 100) + "." + String.format("%02d", cents % 100)
-                + "\"}";
+                + "\"" + mode.extraMembers + "}";
     }
 
     private static String id(int n) {

@@ -31,12 +31,16 @@ final class EventTap implements AutoCloseable {
 
     static final String QUEUE = "crossbank.bench-tap";
     private static final Pattern TIME = Pattern.compile("\"time\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern CREATED_AT = Pattern.compile("\"createdAt\"\\s*:\\s*\"([^\"]+)\"");
+    private static final String SAGA_COMMITTED = "\"type\":\"io.crossbank.transfer.committed\"";
 
     private final ConnectionFactory factory = new ConnectionFactory();
     private final Set<String> ids = ConcurrentHashMap.newKeySet();
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong lastArrivalNanos = new AtomicLong();
     private volatile Histogram lag = ClosedLoop.histogram();
+    private volatile Histogram settlement = ClosedLoop.histogram();
+    private final AtomicLong sagasSettled = new AtomicLong();
     private volatile boolean running = true;
     private final Thread keeper;
     private volatile Connection connection;
@@ -104,10 +108,34 @@ final class EventTap implements AutoCloseable {
         }
         Matcher m = TIME.matcher(body);
         if (m.find()) {
-            Instant time = Instant.parse(m.group(1));
-            long micros = TimeUnit.SECONDS.toMicros(time.getEpochSecond()) + time.getNano() / 1000;
+            long micros = micros(m.group(1));
             lag.recordValue(Math.max(1, Math.min(now - micros, lag.getHighestTrackableValue())));
+            // A saga's committed event: its time is the settlement's, its data's createdAt step 1's.
+            if (body.contains(SAGA_COMMITTED) && body.contains("\"mode\":\"saga\"")) {
+                Matcher created = CREATED_AT.matcher(body);
+                if (created.find()) {
+                    Histogram h = settlement;
+                    h.recordValue(Math.max(1, Math.min(micros - micros(created.group(1)), h.getHighestTrackableValue())));
+                    sagasSettled.incrementAndGet();
+                }
+            }
         }
+    }
+
+    private static long micros(String instant) {
+        Instant time = Instant.parse(instant);
+        return TimeUnit.SECONDS.toMicros(time.getEpochSecond()) + time.getNano() / 1000;
+    }
+
+    /** The sagas' creation-to-settlement times recorded since the last call (from their committed events). */
+    Histogram takeSettlement() {
+        Histogram taken = settlement;
+        settlement = ClosedLoop.histogram();
+        return taken;
+    }
+
+    long sagasSettled() {
+        return sagasSettled.get();
     }
 
     /** The lag recorded since the last call, and a fresh histogram for the next window. */

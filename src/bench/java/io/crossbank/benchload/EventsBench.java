@@ -260,14 +260,14 @@ public final class EventsBench {
         return new long[] { Long.parseLong(parts[0]), Long.parseLong(parts[1]) };
     }
 
-    private static void shell(String command) throws IOException, InterruptedException {
+    static void shell(String command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("failed: " + command);
         }
     }
 
-    private static String shellOutput(List<String> command) throws IOException, InterruptedException {
+    static String shellOutput(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
@@ -276,7 +276,7 @@ public final class EventsBench {
         return out;
     }
 
-    private static Map<String, String> keyValues(String text) {
+    static Map<String, String> keyValues(String text) {
         Map<String, String> map = new TreeMap<>();
         for (String line : text.split("\n")) {
             int eq = line.indexOf('=');
@@ -318,15 +318,15 @@ public final class EventsBench {
         return md.toString();
     }
 
-    private static double orNaN(Object value) {
+    static double orNaN(Object value) {
         return value == null ? Double.NaN : ((Number) value).doubleValue();
     }
 
-    private static String fmt(Object value) {
+    static String fmt(Object value) {
         return value == null ? "n/a" : String.format(Locale.ROOT, "%.1f", ((Number) value).doubleValue());
     }
 
-    private static void log(String format, Object... values) {
+    static void log(String format, Object... values) {
         System.out.printf("[events %tT] %s%n", System.currentTimeMillis(), String.format(Locale.ROOT, format, values));
     }
 }
