@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of XA transfers against two local commits (issue #4), one command:
 #
-#   bash src/bench/run.sh            # full sweep (c = 1, 8, 32, 64 and a hot spot at 32), about 13 minutes
+#   bash src/bench/run.sh            # full sweep (c = 1, 8, 32, 64 and a hot spot at 32; saga at 8 and 32), about 14 minutes
 #   bash src/bench/run.sh --quick    # smoke test: c = 1 and 8, short windows, under 2 minutes after the build
 #   bash src/bench/run.sh --sagas    # saga against xa and baseline at c = 8 and 32, then sagas through a MariaDB outage:
 #                                    # about 6 minutes (SagaBench)
@@ -111,7 +111,7 @@ fi
 if [ "$QUICK" = 1 ]; then
     : "${PLAN:=1=$MAIN;8=$MAIN}" "${WARMUP:=1}" "${MEASURE:=4}" "${GLOBAL_WARMUP:=8}" "${FSYNC_TEST:=0}" "${LABEL:=quick}"
 else
-    : "${PLAN:=1=$MAIN;8=$MAIN,$DIAG;32=$MAIN,$DIAG;64=$MAIN;32h=$MAIN}" "${WARMUP:=3}" "${MEASURE:=8}" "${GLOBAL_WARMUP:=120}"
+    : "${PLAN:=1=$MAIN;8=$MAIN,saga,$DIAG;32=$MAIN,saga,$DIAG;64=$MAIN;32h=$MAIN}" "${WARMUP:=3}" "${MEASURE:=8}" "${GLOBAL_WARMUP:=120}"
     : "${FSYNC_TEST:=1}" "${LABEL:=full}"
 fi
 
