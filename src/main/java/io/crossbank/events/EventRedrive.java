@@ -63,22 +63,7 @@ public class EventRedrive {
         Ledger ledger = ledgers.get(ledgerName);
         String name = ledgerName.apiName();
         Instant now = InstantMicros.now();
-        Result result;
-        try (Connection db = ledger.dataSource().getConnection()) {
-            int isolation = db.getTransactionIsolation();
-            db.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            db.setAutoCommit(false);
-            try {
-                result = redrive(db, name, eventId, republish, dryRun, now);
-                db.commit();
-            } catch (SQLException | RuntimeException e) {
-                db.rollback();
-                throw e;
-            } finally {
-                db.setAutoCommit(true);
-                db.setTransactionIsolation(isolation);
-            }
-        }
+        Result result = ledger.inLocalTransaction(db -> redrive(db, name, eventId, republish, dryRun, now));
         if (result.kind() == Kind.REDRIVEN || result.kind() == Kind.REPUBLISHED) {
             relay.wake();
         }

@@ -65,26 +65,12 @@ final class LedgerBatchRelay {
     }
 
     private boolean relay(Ledger ledger, String type, long head) {
-        try (Connection db = ledger.dataSource().getConnection()) {
-            int isolation = db.getTransactionIsolation();
-            // Read committed: MariaDB's repeatable read would take gap locks on the unsent index and make every
-            // transfer's outbox insert wait for this batch.
-            db.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            db.setAutoCommit(false);
-            try {
-                boolean full = relay(ledger, type, head, db, new LedgerOutbox(db));
-                db.commit();
-                if (unreadable.remove(ledger)) {
-                    Log.infof("The event relay reads the outbox of ledger %s again", ledger.name().apiName());
-                }
-                return full;
-            } catch (SQLException | RuntimeException e) {
-                db.rollback();
-                throw e;
-            } finally {
-                db.setAutoCommit(true);
-                db.setTransactionIsolation(isolation);
+        try {
+            boolean full = ledger.inLocalTransaction(db -> relay(ledger, type, head, db, new LedgerOutbox(db)));
+            if (unreadable.remove(ledger)) {
+                Log.infof("The event relay reads the outbox of ledger %s again", ledger.name().apiName());
             }
+            return full;
         } catch (SQLException e) {
             unreadable(ledger, e);
             return false;

@@ -227,46 +227,26 @@ public class Ledger {
      *
      * @return the claimed records (id, accounts, amount, currency, createdAt, attempts, sagaStep filled in)
      */
-    public List<TransferRecord> claimDueSagas(String owner, Instant now, Instant leaseUntil, int limit) throws SQLException {
+    /** Work on one connection of this ledger, inside a transaction {@link #inLocalTransaction} owns. */
+    @FunctionalInterface
+    public interface LocalWork<T> {
+        T run(Connection db) throws SQLException;
+    }
+
+    /**
+     * One short local transaction on this ledger's pool, outside any JTA transaction, read committed: MariaDB's
+     * repeatable read would take gap locks that hold back new transfers' inserts. Committed when {@code work} returns
+     * (it may roll back itself first), rolled back when it throws; the connection goes back to the pool as it came.
+     */
+    public <T> T inLocalTransaction(LocalWork<T> work) throws SQLException {
         try (Connection db = dataSource.getConnection()) {
             int isolation = db.getTransactionIsolation();
             db.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             db.setAutoCommit(false);
             try {
-                List<TransferRecord> claimed = new ArrayList<>();
-                try (PreparedStatement select = db.prepareStatement(CLAIM_SAGAS)) {
-                    select.setLong(1, InstantMicros.toMicros(now));
-                    select.setLong(2, InstantMicros.toMicros(now));
-                    select.setInt(3, limit);
-                    try (ResultSet rs = select.executeQuery()) {
-                        while (rs.next()) {
-                            TransferRecord r = new TransferRecord();
-                            r.id = rs.getString(1);
-                            r.mode = TransferRecord.Mode.SAGA;
-                            r.status = TransferRecord.Status.PENDING;
-                            r.fromAccount = rs.getString(2);
-                            r.toAccount = rs.getString(3);
-                            r.amount = rs.getBigDecimal(4);
-                            r.currency = rs.getString(5);
-                            r.createdAt = InstantMicros.fromMicros(rs.getLong(6));
-                            r.attempts = rs.getInt(7);
-                            String step = rs.getString(8);
-                            r.sagaStep = step == null ? null : TransferRecord.SagaStep.valueOf(step);
-                            claimed.add(r);
-                        }
-                    }
-                }
-                try (PreparedStatement lease = db.prepareStatement(LEASE_SAGA)) {
-                    for (TransferRecord r : claimed) {
-                        lease.setString(1, owner);
-                        lease.setLong(2, InstantMicros.toMicros(leaseUntil));
-                        lease.setString(3, r.id);
-                        lease.addBatch();
-                    }
-                    lease.executeBatch();
-                }
+                T result = work.run(db);
                 db.commit();
-                return claimed;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 db.rollback();
                 throw e;
@@ -275,6 +255,44 @@ public class Ledger {
                 db.setTransactionIsolation(isolation);
             }
         }
+    }
+
+    public List<TransferRecord> claimDueSagas(String owner, Instant now, Instant leaseUntil, int limit) throws SQLException {
+        return inLocalTransaction(db -> {
+            List<TransferRecord> claimed = new ArrayList<>();
+            try (PreparedStatement select = db.prepareStatement(CLAIM_SAGAS)) {
+                select.setLong(1, InstantMicros.toMicros(now));
+                select.setLong(2, InstantMicros.toMicros(now));
+                select.setInt(3, limit);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        TransferRecord r = new TransferRecord();
+                        r.id = rs.getString(1);
+                        r.mode = TransferRecord.Mode.SAGA;
+                        r.status = TransferRecord.Status.PENDING;
+                        r.fromAccount = rs.getString(2);
+                        r.toAccount = rs.getString(3);
+                        r.amount = rs.getBigDecimal(4);
+                        r.currency = rs.getString(5);
+                        r.createdAt = InstantMicros.fromMicros(rs.getLong(6));
+                        r.attempts = rs.getInt(7);
+                        String step = rs.getString(8);
+                        r.sagaStep = step == null ? null : TransferRecord.SagaStep.valueOf(step);
+                        claimed.add(r);
+                    }
+                }
+            }
+            try (PreparedStatement lease = db.prepareStatement(LEASE_SAGA)) {
+                for (TransferRecord r : claimed) {
+                    lease.setString(1, owner);
+                    lease.setLong(2, InstantMicros.toMicros(leaseUntil));
+                    lease.setString(3, r.id);
+                    lease.addBatch();
+                }
+                lease.executeBatch();
+            }
+            return claimed;
+        });
     }
 
     /**

@@ -329,24 +329,34 @@ public final class Sql {
         return collations;
     }
 
-    /** The outbox rows about this transfer in the ledger of the test database holding {@code accountId}. */
     /** The types of the outbox rows about this transfer in the ledger holding the account, in seq order. */
     public static List<String> outboxTypesOf(String accountId, String transferId) {
-        try (Connection c = ledgerOf(accountId, DATABASE);
-                PreparedStatement s = c.prepareStatement("SELECT type FROM outbox WHERE aggregate_id = ? ORDER BY seq")) {
-            s.setString(1, transferId);
-            List<String> types = new ArrayList<>();
+        return column(() -> ledgerOf(accountId, DATABASE), "SELECT type FROM outbox WHERE aggregate_id = ? ORDER BY seq", transferId);
+    }
+
+    /** Opens the connection a query runs on. */
+    @FunctionalInterface
+    public interface Opener {
+        Connection open() throws SQLException;
+    }
+
+    /** The first column of every row of a one-parameter query, as text, on the connection {@code opener} opens (and this closes). */
+    public static List<String> column(Opener opener, String sql, String parameter) {
+        try (Connection c = opener.open(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, parameter);
+            List<String> values = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    types.add(rs.getString(1));
+                    values.add(rs.getString(1));
                 }
             }
-            return types;
+            return values;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /** The outbox rows about this transfer in the ledger of the test database holding {@code accountId}. */
     public static long outboxRowsOf(String accountId, String transferId) {
         return queryOne(accountId.startsWith("pg-") ? "postgres" : "mysql", DATABASE, "SELECT count(*) FROM outbox WHERE aggregate_id = ?",
                 transferId, rs -> rs.getLong(1));

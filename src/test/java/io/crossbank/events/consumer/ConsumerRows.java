@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.crossbank.support.Sql;
@@ -77,17 +76,6 @@ final class ConsumerRows {
     }
 
     private static List<String> strings(String sql, String parameter) {
-        try (Connection db = Sql.postgres(Sql.DATABASE); PreparedStatement query = db.prepareStatement(sql)) {
-            query.setString(1, parameter);
-            List<String> values = new ArrayList<>();
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    values.add(rs.getString(1));
-                }
-            }
-            return values;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sql.column(() -> Sql.postgres(Sql.DATABASE), sql, parameter);
     }
 }

@@ -5,12 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -149,18 +144,7 @@ class SagaFaultIT {
     }
 
     private static List<String> query(String sql, String parameter) {
-        try (Connection c = Sql.postgres(DATABASE); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, parameter);
-            List<String> values = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    values.add(rs.getString(1));
-                }
-            }
-            return values;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sql.column(() -> Sql.postgres(DATABASE), sql, parameter);
     }
 
     private static String single(List<String> values) {

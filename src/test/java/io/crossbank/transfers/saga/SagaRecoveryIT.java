@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -254,18 +253,7 @@ class SagaRecoveryIT {
 
     /** On the ledger holding {@code account} (by its prefix). */
     private static List<String> query(String account, String sql, String parameter) {
-        try (Connection c = Sql.ledgerOf(account, DATABASE); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, parameter);
-            List<String> values = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    values.add(rs.getString(1));
-                }
-            }
-            return values;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sql.column(() -> Sql.ledgerOf(account, DATABASE), sql, parameter);
     }
 
     private static String single(List<String> values) {
