@@ -100,7 +100,7 @@ final class EventTap implements AutoCloseable {
     }
 
     private void arrived(String id, String body) {
-        long now = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+        long now = micros(Instant.now());
         messages.incrementAndGet();
         lastArrivalNanos.set(System.nanoTime());
         if (id != null) {
@@ -123,7 +123,11 @@ final class EventTap implements AutoCloseable {
     }
 
     private static long micros(String instant) {
-        Instant time = Instant.parse(instant);
+        return micros(Instant.parse(instant));
+    }
+
+    /** The same clock as the app's event times (InstantMicros: wall clock, microseconds). */
+    private static long micros(Instant time) {
         return TimeUnit.SECONDS.toMicros(time.getEpochSecond()) + time.getNano() / 1000;
     }
 

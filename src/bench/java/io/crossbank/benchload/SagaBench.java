@@ -41,12 +41,7 @@ public final class SagaBench {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new TreeMap<>();
-        for (String a : argv) {
-            int eq = a.indexOf('=');
-            args.put(a.substring(0, eq), a.substring(eq + 1));
-        }
-        new SagaBench(args).run();
+        new SagaBench(Args.of(argv)).run();
     }
 
     private void run() throws Exception {

@@ -54,12 +54,7 @@ public final class Sweep {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new TreeMap<>();
-        for (String a : argv) {
-            int eq = a.indexOf('=');
-            args.put(a.substring(0, eq), a.substring(eq + 1));
-        }
-        new Sweep(args).run();
+        new Sweep(Args.of(argv)).run();
     }
 
     private void run() throws Exception {
