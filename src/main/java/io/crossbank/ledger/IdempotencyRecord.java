@@ -33,4 +33,14 @@ public class IdempotencyRecord {
     @Column(name = "created_at", nullable = false)
     @Convert(converter = InstantMicros.class)
     public Instant createdAt;
+
+    /** The key of a transfer request, what a replay must match ({@code requestHash}) and the transfer it made. */
+    public static IdempotencyRecord of(String key, String requestHash, String transferId, Instant createdAt) {
+        IdempotencyRecord record = new IdempotencyRecord();
+        record.key = key;
+        record.requestHash = requestHash;
+        record.transferId = transferId;
+        record.createdAt = createdAt;
+        return record;
+    }
 }

@@ -94,4 +94,17 @@ public class JournalEntry {
     public String toAccount() {
         return direction == Direction.DEBIT ? counterpartyId : key.accountId;
     }
+
+    /** One movement of {@code account} in a transfer, against {@code counterparty}. */
+    public static JournalEntry of(String transferId, String account, String counterparty, Direction direction, Kind kind,
+            BigDecimal amount, String currency, Instant createdAt) {
+        JournalEntry entry = new JournalEntry();
+        entry.key = new Key(transferId, account, kind);
+        entry.counterpartyId = counterparty;
+        entry.direction = direction;
+        entry.amount = amount;
+        entry.currency = currency;
+        entry.createdAt = createdAt;
+        return entry;
+    }
 }

@@ -58,7 +58,7 @@ public class XaTransferExecutor implements TransferExecutor {
         }
         String transferId = Ids.newTransferId();
         Instant now = InstantMicros.now();
-        command.idempotencyKey().ifPresent(key -> debitLedger.claimIdempotencyKey(idempotencyRecord(key, command, transferId, now)));
+        command.idempotencyKey().ifPresent(key -> debitLedger.claimIdempotencyKey(IdempotencyRecord.of(key, command.requestHash(), transferId, now)));
         // Committed when this transaction commits, or never there at all.
         TransferRecord record = record(transferId, command, fromCurrency, now);
         debitLedger.addTransfer(record);
@@ -72,8 +72,10 @@ public class XaTransferExecutor implements TransferExecutor {
             credit(creditLedger, command);
             debit(debitLedger, command);
         }
-        JournalEntry debit = entry(transferId, command.from(), command.to(), JournalEntry.Direction.DEBIT, command, fromCurrency, now);
-        JournalEntry credit = entry(transferId, command.to(), command.from(), JournalEntry.Direction.CREDIT, command, fromCurrency, now);
+        JournalEntry debit = JournalEntry.of(transferId, command.from(), command.to(), JournalEntry.Direction.DEBIT, JournalEntry.Kind.TRANSFER,
+                command.amount(), fromCurrency, now);
+        JournalEntry credit = JournalEntry.of(transferId, command.to(), command.from(), JournalEntry.Direction.CREDIT,
+                JournalEntry.Kind.TRANSFER, command.amount(), fromCurrency, now);
         debitLedger.record(debit);
         creditLedger.record(credit);
         TransferView view = TransferView.of(record, List.of(debit, credit));
@@ -109,15 +111,6 @@ public class XaTransferExecutor implements TransferExecutor {
         }
     }
 
-    private static IdempotencyRecord idempotencyRecord(String key, TransferCommand command, String transferId, Instant now) {
-        IdempotencyRecord record = new IdempotencyRecord();
-        record.key = key;
-        record.requestHash = command.requestHash();
-        record.transferId = transferId;
-        record.createdAt = now;
-        return record;
-    }
-
     private static TransferRecord record(String transferId, TransferCommand command, String currency, Instant now) {
         TransferRecord record = new TransferRecord();
         record.id = transferId;
@@ -130,17 +123,5 @@ public class XaTransferExecutor implements TransferExecutor {
         record.createdAt = now;
         record.updatedAt = now;
         return record;
-    }
-
-    private static JournalEntry entry(String transferId, String account, String counterparty, JournalEntry.Direction direction,
-            TransferCommand command, String currency, Instant now) {
-        JournalEntry entry = new JournalEntry();
-        entry.key = new JournalEntry.Key(transferId, account, JournalEntry.Kind.TRANSFER);
-        entry.counterpartyId = counterparty;
-        entry.direction = direction;
-        entry.amount = command.amount();
-        entry.currency = currency;
-        entry.createdAt = now;
-        return entry;
     }
 }

@@ -127,7 +127,7 @@ public class SagaTransferExecutor implements TransferExecutor {
         }
         String transferId = Ids.newTransferId();
         Instant now = InstantMicros.now();
-        command.idempotencyKey().ifPresent(key -> debited.claimIdempotencyKey(idempotencyRecord(key, command, transferId, now)));
+        command.idempotencyKey().ifPresent(key -> debited.claimIdempotencyKey(IdempotencyRecord.of(key, command.requestHash(), transferId, now)));
         TransferRecord saga = new TransferRecord();
         saga.id = transferId;
         saga.mode = TransferRecord.Mode.SAGA;
@@ -365,25 +365,9 @@ public class SagaTransferExecutor implements TransferExecutor {
         return decision;
     }
 
-    private static IdempotencyRecord idempotencyRecord(String key, TransferCommand command, String transferId, Instant now) {
-        IdempotencyRecord record = new IdempotencyRecord();
-        record.key = key;
-        record.requestHash = command.requestHash();
-        record.transferId = transferId;
-        record.createdAt = now;
-        return record;
-    }
-
     private static JournalEntry entry(TransferRecord saga, String account, String counterparty, JournalEntry.Direction direction,
             JournalEntry.Kind kind, Instant now) {
-        JournalEntry entry = new JournalEntry();
-        entry.key = new JournalEntry.Key(saga.id, account, kind);
-        entry.counterpartyId = counterparty;
-        entry.direction = direction;
-        entry.amount = saga.amount;
-        entry.currency = saga.currency;
-        entry.createdAt = now;
-        return entry;
+        return JournalEntry.of(saga.id, account, counterparty, direction, kind, saga.amount, saga.currency, now);
     }
 
     private static String truncate(String text, int max) {
