@@ -17,6 +17,7 @@
 #   --quick                  short windows, c=1 and 8, no pg_test_fsync
 #   --events                 the events benchmark instead of the sweep (report <out>/events.md, events.json)
 #   --sagas                  saga against xa against baseline, and a MariaDB outage under sagas (report <out>/sagas.md, sagas.json)
+#                            (OUTAGE_SECONDS=N in the environment sets the outage's length: 20 s, 10 with --quick)
 #   --jar PATH               benchmark this quarkus-run.jar instead of building one
 #   --build-dir DIR          where the working tree is copied and built (default /tmp/crossbank-bench-build)
 #   --out DIR                report directory (default target/bench)
@@ -253,7 +254,7 @@ STARTUP_FILE="$WORK/startup.properties"
 log "seeding $ACCOUNTS accounts per ledger"
 "${DBSH[@]}" seed "$ACCOUNTS" "$BALANCE"
 if [ "$SAGAS" = 1 ]; then
-    if [ "$QUICK" = 1 ]; then CONCURRENCIES=8; OUTAGE_SECONDS=10; else CONCURRENCIES=8,32; OUTAGE_SECONDS=20; fi
+    if [ "$QUICK" = 1 ]; then CONCURRENCIES=8; : "${OUTAGE_SECONDS:=10}"; else CONCURRENCIES=8,32; : "${OUTAGE_SECONDS:=20}"; fi
     [ -n "${PLAN_SET:-}" ] && CONCURRENCIES="$PLAN"
     log "sagas: c = $CONCURRENCIES (warm-up $WARMUP s + measured $MEASURE s per window, eight windows per c), then a ${OUTAGE_SECONDS}-s MariaDB outage"
     java -Xmx256m -cp "$CP" io.crossbank.benchload.SagaBench \
