@@ -111,7 +111,7 @@ function renderInDoubt(scan) {
     const old = b.ageSeconds >= maxAgeSeconds;
     const actions = el("td", { class: "act-col" });
     if (mayAct) {
-      const subject = "branch " + b.id + " of " + b.ledger;
+      const subject = b.ledger + " branch of transaction " + (b.transactionUid || b.id);
       actions.append(
         actionButton("Commit…", () => act("/ops/in-doubt/" + b.ledger + "/" + encodeURIComponent(b.id) + "/commit", "Commit " + subject, "commit")),
         actionButton("Roll back…", () => act("/ops/in-doubt/" + b.ledger + "/" + encodeURIComponent(b.id) + "/rollback", "Roll back " + subject, "roll back")));
@@ -120,9 +120,9 @@ function renderInDoubt(scan) {
       el("td", {}, b.ledger),
       el("td", {}, b.nodeName || "– (not Narayana)"),
       el("td", { class: "mono" }, b.transactionUid || b.postgresGid || b.globalTransactionId || b.id),
-      el("td", {}, age(b.ageSeconds), old ? el("span", { class: "badge warn" }, "past threshold") : null),
+      el("td", {}, age(b.ageSeconds), old ? " " : null, old ? el("span", { class: "badge warn" }, "past threshold") : null),
       el("td", {}, el("span", { class: "badge " + b.classification.toLowerCase() }, b.classification)),
-      el("td", { class: "explain" }, b.explanation, b.manualResolution ? el("span", { class: "badge" }, "an operator may decide it") : null),
+      el("td", { class: "explain" }, b.explanation, b.manualResolution ? " " : null, b.manualResolution ? el("span", { class: "badge" }, "an operator may decide it") : null),
       actions);
   }));
   if (scan.unreachable.length) {
@@ -160,7 +160,8 @@ function renderEvents(page) {
   document.getElementById("backlog").replaceChildren(...page.ledgers.map(l => el("li",
     { class: "ledger " + (!l.readable ? "down" : l.unsent > 0 ? "warn" : "up"), "data-backlog": l.ledger },
     el("strong", {}, l.ledger), " ",
-    l.readable ? l.unsent + " unsent, the oldest " + age(l.oldestUnsentSeconds) + " old" : "unreadable: " + l.error)));
+    !l.readable ? "unreadable: " + l.error : l.unsent === 0 ? "nothing unsent"
+        : l.unsent + " unsent, the oldest " + age(l.oldestUnsentSeconds) + " old")));
   document.getElementById("events-empty").hidden = page.items.length > 0;
   document.querySelector("#events tbody").replaceChildren(...page.items.map(e => {
     const actions = el("td", { class: "act-col" });
@@ -176,6 +177,14 @@ function renderEvents(page) {
   }));
 }
 
+/** Each cell names its column, for the phone layout where the table header is hidden (console.css). */
+function labelCells(table) {
+  const names = [...table.querySelectorAll("thead th")].map(th => th.textContent);
+  for (const tr of table.querySelectorAll("tbody tr")) {
+    [...tr.children].forEach((td, i) => { if (names[i] && td.colSpan === 1) td.setAttribute("data-label", names[i]); });
+  }
+}
+
 async function refresh() {
   try {
     const status = await getJson("/ops/status");
@@ -184,6 +193,7 @@ async function refresh() {
     renderInDoubt(scan);
     renderSagas(sagas);
     renderEvents(events);
+    ["#indoubt", "#sagas", "#events"].forEach(id => labelCells(document.querySelector(id)));
     showError("");
     document.getElementById("refreshed").textContent = "Updated " + new Date().toLocaleTimeString();
   } catch (e) {
@@ -208,7 +218,7 @@ function audit(title, result) {
   if (!result.ok) {
     line = "REFUSED (" + result.status + "): " + b.detail;
   } else if (b.outcome) {
-    line = b.outcome + (b.dryRun ? " (dry run)" : "") + ": " + b.detail
+    line = b.outcome + (b.dryRun && b.outcome !== "DRY_RUN" ? " (dry run)" : "") + ": " + b.detail
         + (b.auditId !== undefined ? " · audit #" + b.auditId + (b.ledger ? " in ledger " + b.ledger : "") : " · audit row not written, see the log");
   } else { // a recovery pass
     line = "recovery pass: " + b.before.branches.length + " in doubt before, " + b.after.branches.length + " after, "
@@ -246,7 +256,7 @@ async function act(path, title, verb) {
     return;
   }
   openDialog(title + "?", [{ text: "Dry run: " + verdict, cls: "verdict" },
-    { text: "This cannot be undone. Confirm to do it for real." }], "Confirm: " + verb + " for real",
+    { text: (verb === "re-drive" ? "It only makes it due now." : "This cannot be undone.") + " Confirm to do it for real." }], "Confirm: " + verb + " for real",
     async () => {
       const real = await post(path + "?dryRun=false");
       const line = audit(title, real);
