@@ -206,6 +206,8 @@ try {
     await page.locator("#indoubt-empty").waitFor(WAIT);
     const header = (await page.locator("#node-status").innerText()).replace(/\s+/g, " ");
     assert(header.includes("by ops: 1 in doubt before, 0 after, 1 resolved"), "the header shows the last pass: " + header);
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert(widths[0] <= widths[1], "no sideways scrolling at 1280 px with the audit lines: page " + widths[0] + " px wide");
     await page.screenshot({ path: shots + "/console-recovery.png", fullPage: true });
     return done;
   });
