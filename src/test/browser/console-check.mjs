@@ -34,11 +34,15 @@ function report(name, ok, detail) {
   console.log("CONSOLE-CHECK " + JSON.stringify({ name, ok, detail: String(detail || "") }));
 }
 
+let main = null; // the ops page the checks share
+
 async function check(name, body) {
   try {
     report(name, true, await body());
   } catch (e) {
     report(name, false, e && e.stack ? e.stack : e);
+    // a dialog a failed check left open would fail every later one too
+    if (main) await main.keyboard.press("Escape").catch(() => {});
   }
 }
 
@@ -71,6 +75,7 @@ const browser = await chromium.launch({
 try {
   const ops = await browser.newContext({ httpCredentials: OPS, viewport: { width: 1280, height: 900 } });
   const page = await openConsole(ops);
+  main = page;
   const consoleErrors = [];
   // A refused action is a 409 the browser logs as a failed load: expected. Anything else (a CSP violation, a script
   // error) is not.

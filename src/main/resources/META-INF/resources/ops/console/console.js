@@ -219,7 +219,7 @@ function audit(title, result) {
     line = "REFUSED (" + result.status + "): " + b.detail;
   } else if (b.outcome) {
     line = b.outcome + (b.dryRun && b.outcome !== "DRY_RUN" ? " (dry run)" : "") + ": " + b.detail
-        + (b.auditId !== undefined ? " · audit #" + b.auditId + (b.ledger ? " in ledger " + b.ledger : "") : " · audit row not written, see the log");
+        + (b.auditId !== undefined ? " · audit #" + b.auditId + " in ledger " + (b.ledger || b.before.ledger) : " · audit row not written, see the log");
   } else { // a recovery pass
     line = "recovery pass: " + b.before.branches.length + " in doubt before, " + b.after.branches.length + " after, "
         + b.resolved.length + " resolved, in " + b.durationMillis + " ms (logged by the service)";
