@@ -46,6 +46,8 @@ public interface CrossbankConfig {
     /** Read by the build (its private RabbitMQ node), declared so that they are known keys here too. */
     Broker broker();
 
+    Browser browser();
+
     interface Transfers {
 
         /** The mode of a transfer whose request names none. */
@@ -164,6 +166,21 @@ public interface CrossbankConfig {
         boolean skip();
 
         /** Where the build keeps the private node's data, logs and cookie (CROSSBANK_BROKER_DIR). */
+        Optional<String> dir();
+    }
+
+    /** The browser test of the operators' console (io.crossbank.ops.ConsoleBrowserIT); nothing in the app reads these. */
+    interface Browser {
+
+        /** Maven: skip the browser test (and its npm install) on a machine without chromium. */
+        @WithDefault("false")
+        boolean skip();
+
+        /** The chromium binary Playwright drives, headless. */
+        @WithDefault("/usr/bin/chromium")
+        String chromium();
+
+        /** Where the build installs playwright-core and the check script (target/browser). */
         Optional<String> dir();
     }
 

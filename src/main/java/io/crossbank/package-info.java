@@ -14,10 +14,10 @@
                 @Tag(name = ApiDocument.TAG_ACCOUNTS, description = "Accounts, each held by one ledger (its id starts with pg- or my-)"),
                 @Tag(name = ApiDocument.TAG_TRANSFERS, description = "Transfers between any two accounts: one XA transaction across both ledgers, or a saga"),
                 @Tag(name = ApiDocument.TAG_LEDGERS, description = "Accounts and money per ledger"),
-                @Tag(name = ApiDocument.TAG_OPS, description = "Operators only (HTTP basic, role ops): in-doubt branches, recovery, manual resolution, stuck events, sagas") },
+                @Tag(name = ApiDocument.TAG_OPS, description = "Operators only (HTTP basic; role ops, or viewer for the GETs): status, in-doubt branches, recovery, manual resolution, stuck events, sagas") },
         components = @Components(
                 securitySchemes = @SecurityScheme(securitySchemeName = ApiDocument.OPS_SECURITY, type = SecuritySchemeType.HTTP,
-                        scheme = "basic", description = "HTTP basic credentials of a user with role ops"),
+                        scheme = "basic", description = "HTTP basic credentials of a user with role ops (or viewer, for the GETs)"),
                 responses = {
                         @APIResponse(name = ApiDocument.INVALID_REQUEST, description = "The request is malformed or breaks the "
                                 + "contract (type invalid-request); detail names the field. Nothing was changed.",
@@ -31,10 +31,10 @@
                                         examples = @ExampleObject(name = "authentication-required", value = "{\"type\":"
                                                 + "\"urn:crossbank:problem:authentication-required\",\"title\":\"Authentication required\","
                                                 + "\"status\":401,\"detail\":\"The /ops endpoints need HTTP basic credentials of a user with role 'ops'.\"}"))),
-                        @APIResponse(name = ApiDocument.FORBIDDEN, description = "The user lacks role ops (type forbidden).",
+                        @APIResponse(name = ApiDocument.FORBIDDEN, description = "The user lacks role ops (an action), or both ops and viewer (a GET) (type forbidden).",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                                         examples = @ExampleObject(name = "forbidden", value = "{\"type\":\"urn:crossbank:problem:forbidden\","
-                                                + "\"title\":\"Forbidden\",\"status\":403,\"detail\":\"The /ops endpoints are for users with role 'ops'.\"}"))),
+                                                + "\"title\":\"Forbidden\",\"status\":403,\"detail\":\"The /ops actions are for users with role 'ops'; reading /ops (GET) for role 'ops' or 'viewer'.\"}"))),
                         @APIResponse(name = ApiDocument.ACCOUNT_NOT_FOUND, description = "No account with this id (type account-not-found).",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                                         examples = @ExampleObject(name = "account-not-found", value = "{\"type\":\"urn:crossbank:problem:account-not-found\","

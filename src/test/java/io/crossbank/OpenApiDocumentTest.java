@@ -81,6 +81,7 @@ class OpenApiDocumentTest {
                 new Operation("get", "/transfers/{id}", false, 200, Set.of(), Set.of(401, 404, 406, 500, 503)),
                 new Operation("get", "/transfers", false, 200, Set.of(), Set.of(400, 401, 404, 406, 500, 503)),
                 new Operation("get", "/ledgers", false, 200, Set.of(), Set.of(401, 406, 500, 503)),
+                new Operation("get", "/ops/status", true, 200, Set.of(), Set.of(401, 403, 406, 500)),
                 new Operation("get", "/ops/in-doubt", true, 200, Set.of(), Set.of(401, 403, 406, 500)),
                 new Operation("post", "/ops/recovery", true, 200, Set.of(), Set.of(401, 403, 406, 409, 500)),
                 new Operation("post", "/ops/in-doubt/{ledger}/{id}/commit", true, 200, Set.of(),
@@ -329,6 +330,9 @@ class OpenApiDocumentTest {
         assertAnswerAsDocumented("get", "/transfers", given().queryParam("account", from).get("/transfers"), 200);
         assertAnswerAsDocumented("get", "/ledgers", given().get("/ledgers"), 200);
         assertAnswerAsDocumented("get", "/ops/in-doubt", ops().get("/ops/in-doubt"), 200);
+        assertAnswerAsDocumented("get", "/ops/status", ops().get("/ops/status"), 200);
+        assertAnswerAsDocumented("get", "/ops/status", given().auth().preemptive().basic("viewer", "viewer").get("/ops/status"), 200);
+        assertAnswerAsDocumented("get", "/ops/status", given().auth().preemptive().basic("stranger", "stranger").get("/ops/status"), 403);
         assertAnswerAsDocumented("get", "/ops/events", ops().get("/ops/events"), 200);
 
         assertAnswerAsDocumented("get", "/accounts/{id}", given().get("/accounts/pg-" + UUID.randomUUID()), 404);

@@ -56,7 +56,10 @@ import io.quarkus.security.identity.SecurityIdentity;
 @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL_ERROR)
 public class OpsResource {
 
-    static final String ROLE = "ops";
+    /** May read and act. */
+    public static final String ROLE = "ops";
+    /** May read only: every GET of /ops and the console, none of the actions. */
+    public static final String VIEWER = "viewer";
 
     private final InDoubtBranches inDoubt;
     private final RecoveryPass recovery;
@@ -65,9 +68,10 @@ public class OpsResource {
     private final EventRedriver redriver;
     private final Sagas sagas;
     private final SagaOperator sagaOperator;
+    private final StatusReader status;
     private final SecurityIdentity identity;
 
-    OpsResource(InDoubtBranches inDoubt, RecoveryPass recovery, BranchResolver resolver, StuckEvents stuckEvents, EventRedriver redriver,
+    OpsResource(StatusReader status, InDoubtBranches inDoubt, RecoveryPass recovery, BranchResolver resolver, StuckEvents stuckEvents, EventRedriver redriver,
             Sagas sagas, SagaOperator sagaOperator, SecurityIdentity identity) {
         this.sagas = sagas;
         this.sagaOperator = sagaOperator;
@@ -77,10 +81,24 @@ public class OpsResource {
         this.stuckEvents = stuckEvents;
         this.redriver = redriver;
         this.identity = identity;
+        this.status = status;
+    }
+
+    @GET
+    @Path("/status")
+    @RolesAllowed({ ROLE, VIEWER })
+    @Operation(operationId = "opsStatus", summary = "This instance: node name, recovery pace and passes, each ledger's health, and whether the caller may act",
+            description = "Read from what the service already keeps (the in-doubt scan of at most crossbank.in-doubt.scan-interval ago, the "
+                    + "recovery pass counter): it queries no database itself. For role ops and role viewer.")
+    @APIResponse(responseCode = "200", description = "The status",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpsStatus.class)))
+    public OpsStatus status() {
+        return status.read(identity);
     }
 
     @GET
     @Path("/in-doubt")
+    @RolesAllowed({ ROLE, VIEWER })
     @Operation(operationId = "listInDoubtBranches", summary = "Every prepared branch of both ledgers, decoded and classified",
             description = "A ledger that cannot be asked is listed under unreachable; its branches are missing.")
     @APIResponse(responseCode = "200", description = "The branches",
@@ -141,6 +159,7 @@ public class OpsResource {
 
     @GET
     @Path("/events")
+    @RolesAllowed({ ROLE, VIEWER })
     @Operation(operationId = "listStuckEvents", summary = "Stuck outbox rows of both ledgers, oldest first, and each ledger's backlog",
             description = "An unsent row is stuck once a publication of it failed or it is older than crossbank.events.stuck-after. "
                     + "A ledger that cannot be read is marked readable=false in ledgers; its rows are missing.")
@@ -185,6 +204,7 @@ public class OpsResource {
 
     @GET
     @Path("/sagas")
+    @RolesAllowed({ ROLE, VIEWER })
     @Operation(operationId = "listSagas", summary = "The sagas of both ledgers: by default the unfinished ones, stuck first, then the oldest pending",
             description = "Each with its steps, failed attempts, last error, lease and next attempt, and the deciding row of its credited "
                     + "ledger (UNKNOWN while that ledger cannot be read). A ledger that cannot be read is marked readable=false in "
@@ -252,8 +272,8 @@ public class OpsResource {
 
     @ServerExceptionMapper
     Response forbidden(ForbiddenException e) {
-        return problem(Problem.of(ProblemType.FORBIDDEN, "The /ops endpoints are for users with role '" + ROLE + "'."),
-                Response.status(403));
+        return problem(Problem.of(ProblemType.FORBIDDEN, "The /ops actions are for users with role '" + ROLE + "'; reading /ops (GET) "
+                + "for role '" + ROLE + "' or '" + VIEWER + "'."), Response.status(403));
     }
 
     private static Response problem(Problem problem, Response.ResponseBuilder response) {

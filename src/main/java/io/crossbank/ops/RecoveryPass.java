@@ -3,6 +3,7 @@ package io.crossbank.ops;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -28,6 +29,7 @@ public class RecoveryPass {
 
     private final InDoubtBranches branches;
     private final boolean recoveryEnabled;
+    private volatile OpsStatus.OnDemandPass last;
 
     RecoveryPass(InDoubtBranches branches,
             @ConfigProperty(name = "quarkus.transaction-manager.enable-recovery") boolean recoveryEnabled) {
@@ -50,7 +52,14 @@ public class RecoveryPass {
         long millis = Duration.between(start, Instant.now()).toMillis();
         Log.infof("recovery pass run by %s in %d ms: %d branch(es) in doubt before, %d after, %d resolved", principal, millis,
                 before.branches().size(), after.branches().size(), resolved.size());
+        last = new OpsStatus.OnDemandPass(start, millis, principal, before.branches().size(), after.branches().size(), resolved.size(),
+                appeared.size(), after.unreachable());
         return new RecoveryReport(start, millis, before, after, resolved, appeared);
+    }
+
+    /** The last pass run through {@link #run}, since this instance started. */
+    public Optional<OpsStatus.OnDemandPass> last() {
+        return Optional.ofNullable(last);
     }
 
     private static List<InDoubtBranch> minus(InDoubtScan from, InDoubtScan without) {

@@ -6,15 +6,12 @@ import java.util.function.ToDoubleFunction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.arjuna.ats.arjuna.common.arjPropertyManager;
 import com.arjuna.ats.arjuna.coordinator.TxStats;
-import com.arjuna.ats.arjuna.recovery.RecoveryManager;
 
 import io.crossbank.ledger.LedgerName;
 import io.crossbank.ops.indoubt.InDoubtMonitor;
-import io.crossbank.recovery.RecoveryPassCounter;
+import io.crossbank.recovery.RecoveryPasses;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,13 +27,12 @@ public class TwoPhaseCommitMetrics {
 
     private final InDoubtMonitor monitor;
     private final MeterRegistry registry;
-    private final boolean recoveryEnabled;
+    private final RecoveryPasses passes;
 
-    TwoPhaseCommitMetrics(InDoubtMonitor monitor, MeterRegistry registry,
-            @ConfigProperty(name = "quarkus.transaction-manager.enable-recovery") boolean recoveryEnabled) {
+    TwoPhaseCommitMetrics(InDoubtMonitor monitor, MeterRegistry registry, RecoveryPasses passes) {
         this.monitor = monitor;
         this.registry = registry;
-        this.recoveryEnabled = recoveryEnabled;
+        this.passes = passes;
     }
 
     void register(@Observes StartupEvent startup) {
@@ -51,10 +47,8 @@ public class TwoPhaseCommitMetrics {
                 TxStats::getNumberOfTimedOutTransactions);
         counter("crossbank.transactions.heuristic", "Transactions that ended with a heuristic outcome", stats,
                 TxStats::getNumberOfHeuristics);
-        if (recoveryEnabled) {
-            RecoveryPassCounter passes = new RecoveryPassCounter();
-            RecoveryManager.manager().addModule(passes);
-            counter("crossbank.recovery.passes", "Completed recovery passes of this instance", passes, RecoveryPassCounter::passes);
+        if (passes.enabled()) {
+            counter("crossbank.recovery.passes", "Completed recovery passes of this instance", passes, RecoveryPasses::completed);
         }
         for (LedgerName ledger : LedgerName.values()) {
             Gauge.builder("crossbank.in_doubt.branches", monitor, m -> branches(m, ledger))

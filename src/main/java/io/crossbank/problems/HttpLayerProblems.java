@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -42,6 +43,9 @@ public class HttpLayerProblems {
                 context.response().putHeader("WWW-Authenticate", "Basic realm=\"Quarkus\"");
                 respond(context, Problem.of(ProblemType.AUTHENTICATION_REQUIRED,
                         "The credentials sent were refused; send HTTP basic credentials of a known user, or none on public paths."));
+            } else if (context.failure() instanceof ForbiddenException) {
+                // an HTTP permission (the console's static files) refused an authenticated user
+                respond(context, Problem.of(ProblemType.FORBIDDEN, "This path is for users with another role."));
             } else if (context.statusCode() == 413) {
                 tooLarge(context, limit);
             } else {

@@ -1,16 +1,18 @@
 package io.crossbank.recovery;
 
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.arjuna.ats.arjuna.recovery.RecoveryModule;
 
 /**
- * Counts completed recovery passes. Added last to the recovery manager, so its second phase runs after every
- * other module's: when it counts, the whole pass is done.
+ * Counts completed recovery passes and keeps when the last one ended. Added last to the recovery manager, so its
+ * second phase runs after every other module's: when it counts, the whole pass is done.
  */
 public class RecoveryPassCounter implements RecoveryModule {
 
     private final AtomicLong passes = new AtomicLong();
+    private volatile Instant lastCompletedAt;
 
     @Override
     public void periodicWorkFirstPass() {
@@ -19,10 +21,16 @@ public class RecoveryPassCounter implements RecoveryModule {
 
     @Override
     public void periodicWorkSecondPass() {
+        lastCompletedAt = Instant.now();
         passes.incrementAndGet();
     }
 
     public long passes() {
         return passes.get();
+    }
+
+    /** Null until the first pass has completed. */
+    public Instant lastCompletedAt() {
+        return lastCompletedAt;
     }
 }

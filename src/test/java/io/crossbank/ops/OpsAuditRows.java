@@ -16,8 +16,12 @@ final class OpsAuditRows {
     }
 
     static List<String> of(String ledger, String branchId) {
+        return of(ledger, branchId, Sql.DATABASE);
+    }
+
+    static List<String> of(String ledger, String branchId, String database) {
         List<String> rows = new ArrayList<>();
-        try (Connection c = ledger.equals("postgres") ? Sql.postgres(Sql.DATABASE) : Sql.mysql(Sql.DATABASE);
+        try (Connection c = ledger.equals("postgres") ? Sql.postgres(database) : Sql.mysql(database);
                 PreparedStatement s = c.prepareStatement("SELECT principal, action, dry_run, outcome, classification, node"
                         + " FROM ops_audit WHERE branch_id = ? ORDER BY id")) {
             s.setString(1, branchId);

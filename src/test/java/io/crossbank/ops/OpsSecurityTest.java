@@ -11,7 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
-/** Every /ops endpoint is for the role "ops" alone. */
+/** Every /ops action is for role "ops" alone; reading /ops and the console for roles "ops" and "viewer". */
 @QuarkusTest
 class OpsSecurityTest {
 
@@ -19,7 +19,7 @@ class OpsSecurityTest {
     private static final String SOME_EVENT = "0b6f3c6e-6c4e-4b64-9d1a-6f1d2a0b7c11";
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({ "GET, /ops/in-doubt", "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit",
+    @CsvSource({ "GET, /ops/status", "GET, /ops/in-doubt", "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit",
             "POST, /ops/in-doubt/mysql/" + SOME_BRANCH + "/rollback?dryRun=false", "GET, /ops/events",
             "POST, /ops/events/postgres/" + SOME_EVENT + "/redrive?dryRun=false", "GET, /ops/sagas",
             "POST, /ops/sagas/" + SOME_EVENT + "/redrive?dryRun=false", "POST, /ops/sagas/" + SOME_EVENT + "/compensate?dryRun=false" })
@@ -30,12 +30,32 @@ class OpsSecurityTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({ "GET, /ops/in-doubt", "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit",
+    @CsvSource({ "GET, /ops/status", "GET, /ops/in-doubt", "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit",
             "POST, /ops/in-doubt/mysql/" + SOME_BRANCH + "/rollback?dryRun=false", "GET, /ops/events",
             "POST, /ops/events/mysql/" + SOME_EVENT + "/redrive?dryRun=false&republish=true", "GET, /ops/sagas?state=stuck",
+            "POST, /ops/sagas/" + SOME_EVENT + "/redrive", "POST, /ops/sagas/" + SOME_EVENT + "/compensate?dryRun=false",
+            "GET, /ops/console" })
+    void aUserWithNeitherRoleGets403(String method, String path) {
+        Response response = call(given().auth().preemptive().basic("stranger", "stranger"), method, path);
+        assertThat(response.statusCode()).as("%s %s for a user without role: %s", method, path, response.body().asString()).isEqualTo(403);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({ "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit",
+            "POST, /ops/in-doubt/mysql/" + SOME_BRANCH + "/rollback?dryRun=false",
+            "POST, /ops/events/mysql/" + SOME_EVENT + "/redrive?dryRun=false&republish=true",
             "POST, /ops/sagas/" + SOME_EVENT + "/redrive", "POST, /ops/sagas/" + SOME_EVENT + "/compensate?dryRun=false" })
-    void aUserWithoutTheOpsRoleGets403(String method, String path) {
-        assertProblem(call(given().auth().preemptive().basic("viewer", "viewer"), method, path), 403, "forbidden");
+    void aViewerMayNotAct(String method, String path) {
+        String detail = assertProblem(call(given().auth().preemptive().basic("viewer", "viewer"), method, path), 403, "forbidden");
+        assertThat(detail).contains("role 'ops'");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({ "GET, /ops/status", "GET, /ops/in-doubt", "GET, /ops/events", "GET, /ops/sagas", "GET, /ops/sagas?state=stuck",
+            "GET, /ops/console", "GET, /ops/console/console.js" })
+    void aViewerMayRead(String method, String path) {
+        Response response = call(given().auth().preemptive().basic("viewer", "viewer"), method, path);
+        assertThat(response.statusCode()).as("%s %s for role viewer: %s", method, path, response.body().asString()).isEqualTo(200);
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -31,8 +31,19 @@ final class RealBranches implements AutoCloseable {
     private static final String PG_UNDEFINED_OBJECT = "42704";
     private static final int MYSQL_XAER_NOTA = 1397;
 
+    private final String database;
     private final List<String> postgresGids = new ArrayList<>();
     private final List<BranchXid> mysql = new ArrayList<>();
+
+    /** Branches in the test profile's databases. */
+    RealBranches() {
+        this(Sql.DATABASE);
+    }
+
+    /** Branches in both ledgers' databases of this name (a packaged-app IT's own). */
+    RealBranches(String database) {
+        this.database = database;
+    }
 
     /** A Narayana Xid of the node running these tests (the one the test profile names). */
     static BranchXid ofThisNode(Uid transaction) {
@@ -63,7 +74,7 @@ final class RealBranches implements AutoCloseable {
 
     /** Any gid, such as one typed by hand rather than written by an XA driver. */
     void preparePostgres(String gid, String accountId) throws SQLException {
-        try (Connection c = DriverManager.getConnection(Sql.postgresUrl(Sql.DATABASE), APP_USER, APP_USER)) {
+        try (Connection c = DriverManager.getConnection(Sql.postgresUrl(database), APP_USER, APP_USER)) {
             c.setAutoCommit(false);
             credit(c, accountId);
             try (Statement s = c.createStatement()) {
@@ -76,7 +87,7 @@ final class RealBranches implements AutoCloseable {
     /** XA START; UPDATE; XA END; XA PREPARE, then the connection closes: MariaDB >= 10.5 keeps the branch. */
     BranchXid prepareMysql(Xid xid, String accountId) throws SQLException {
         BranchXid branch = BranchXid.of(xid);
-        try (Connection c = DriverManager.getConnection(Sql.mysqlUrl(Sql.DATABASE), APP_USER, APP_USER);
+        try (Connection c = DriverManager.getConnection(Sql.mysqlUrl(database), APP_USER, APP_USER);
                 Statement s = c.createStatement()) {
             s.execute("XA START " + branch.mysqlXid());
             credit(c, accountId);
@@ -112,7 +123,7 @@ final class RealBranches implements AutoCloseable {
     public void close() {
         List<String> failures = new ArrayList<>();
         for (String gid : postgresGids) {
-            try (Connection c = Sql.postgres(Sql.DATABASE); Statement s = c.createStatement()) {
+            try (Connection c = Sql.postgres(database); Statement s = c.createStatement()) {
                 s.execute("ROLLBACK PREPARED '" + gid.replace("'", "''") + "'");
             } catch (SQLException e) {
                 if (!PG_UNDEFINED_OBJECT.equals(e.getSQLState())) { // already resolved
@@ -121,7 +132,7 @@ final class RealBranches implements AutoCloseable {
             }
         }
         for (BranchXid xid : mysql) {
-            try (Connection c = Sql.mysql(Sql.DATABASE); Statement s = c.createStatement()) {
+            try (Connection c = Sql.mysql(database); Statement s = c.createStatement()) {
                 s.execute("XA ROLLBACK " + xid.mysqlXid());
             } catch (SQLException e) {
                 if (e.getErrorCode() != MYSQL_XAER_NOTA) { // already resolved

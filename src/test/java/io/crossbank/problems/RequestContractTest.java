@@ -172,7 +172,10 @@ class RequestContractTest {
                 List.<String[]>of(new String[] { "Content-Type", "application/json" }, basic("ops", "wrong")), transfer, false, 401,
                 "authentication-required"));
         cases.add(new Case("no credentials on /ops", "POST", "/ops/recovery", List.of(), null, false, 401, "authentication-required"));
-        cases.add(new Case("viewer on /ops", "GET", "/ops/in-doubt", List.<String[]>of(basic("viewer", "viewer")), null, false, 403,
+        cases.add(new Case("a user without role on /ops", "GET", "/ops/in-doubt", List.<String[]>of(basic("stranger", "stranger")), null,
+                false, 403, "forbidden"));
+        // role viewer reads /ops but may not act
+        cases.add(new Case("viewer acting on /ops", "POST", "/ops/recovery", List.<String[]>of(basic("viewer", "viewer")), null, false, 403,
                 "forbidden"));
         return cases.stream();
     }
