@@ -28,7 +28,7 @@ import io.restassured.response.Response;
 /**
  * XA transfers and sagas at once, at random between a few hot accounts of both ledgers in opposing directions: money is
  * conserved, nothing stays held or pending, every acknowledged saga is COMMITTED exactly once (one debit, one credit,
- * no compensation), nothing stays prepared, and no answer is a 5xx.
+ * no compensation), nothing stays prepared, and no answer is a 5xx other than 503 ledger-busy (a lock waited for too long).
  */
 @QuarkusTest
 class MixedModeLoadTest {
@@ -62,7 +62,7 @@ class MixedModeLoadTest {
                     answers.computeIfAbsent(mode + " " + status, s -> new AtomicInteger()).incrementAndGet();
                     if (status == 201 || status == 202) {
                         (mode.equals("saga") ? sagas : xa).add(response.path("id"));
-                    } else if (status != 422) {
+                    } else if (status != 422 && !isLedgerBusy(response)) {
                         throw new AssertionError("unexpected answer " + status + " to a " + mode + " transfer: " + response.body().asString());
                     }
                 }
@@ -95,6 +95,14 @@ class MixedModeLoadTest {
             assertThat(Sql.journalRows("postgres", id) + Sql.journalRows("mysql", id)).as("journal rows of XA transfer %s", id).isEqualTo(2);
         }
         assertThat(Sql.preparedBranches()).as("prepared branches").isEmpty();
+    }
+
+    /**
+     * A lock on a hot account held past the lock wait timeout (3 s) is answered 503 ledger-busy with nothing written,
+     * as the contract says: on a loaded machine that happens, and it is no failure of either mode.
+     */
+    private static boolean isLedgerBusy(Response response) {
+        return response.statusCode() == 503 && "urn:crossbank:problem:ledger-busy".equals(response.path("type"));
     }
 
     /** The ledger holding a transfer's record: its debited one. */
