@@ -118,6 +118,9 @@ public interface CrossbankConfig {
 
         /** The password of user "ops" in the embedded realm; unset in prod, a random one nobody knows. */
         Optional<String> password();
+
+        /** The password of user "viewer" (role viewer: reads /ops and the console, cannot act); unset in prod, random. */
+        Optional<String> viewerPassword();
     }
 
     interface Bench {

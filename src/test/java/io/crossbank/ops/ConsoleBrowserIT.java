@@ -72,7 +72,7 @@ class ConsoleBrowserIT {
         // threshold is short so that another node's branch may be decided by hand within the test.
         AppProcess app = APPS.app(NODE).withByteman("saga-pause-in-credit").with("CROSSBANK_RECOVERY_PERIOD", "10m").with("CROSSBANK_RECOVERY_ORPHAN_SAFETY_INTERVAL", "500ms")
                 .with("CROSSBANK_IN_DOUBT_MAX_AGE", "2s").with("CROSSBANK_IN_DOUBT_SCAN_INTERVAL", "1s")
-                .with("QUARKUS_SECURITY_USERS_EMBEDDED_USERS_VIEWER", "viewer").with("QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_VIEWER", "viewer")
+                .with("CROSSBANK_OPS_VIEWER_PASSWORD", "viewer")
                 .with("QUARKUS_SECURITY_USERS_EMBEDDED_USERS_STRANGER", "stranger").with("CROSSBANK_OPS_PASSWORD", "ops");
         app.start();
         RestAssured.port = app.port();
