@@ -151,6 +151,27 @@ class DatabaseFaultIT {
         assertCommittedEverywhere("PostgreSQL killed after prepare, commit-markable mysql (restart of the database to clean)", restart);
     }
 
+    /*
+     * The commit-markable ledger's COMMIT reached MariaDB, its answer did not: the driver reports a broken
+     * connection. Agroal reports that as "rolled back" (XAER_RMERR), and Narayana would roll the PostgreSQL branch
+     * back although MariaDB's half, marker row included, has committed. The marker row says what happened.
+     */
+    @Test
+    void commitMarkableCommitWhoseAnswerIsLostIsCommittedInBothLedgers() throws Exception {
+        app = APPS.app("cmr-lost-answer").with("CROSSBANK_XA_COMMIT_MARKABLE_LEDGER", "mysql");
+        Faults.deleteObjectStore(app.objectStore());
+        app.withByteman("lose-cmr-commit-answer").start();
+        RestAssured.port = app.port();
+        from = openAccount("postgres", "100.00");
+        to = openAccount("mysql", "0.00");
+
+        int status = Faults.transferInBackground(app.port(), from, to, "10.00").get(60, TimeUnit.SECONDS);
+        long lost = System.nanoTime();
+        assertThat(app.logText()).contains("CRASHPOINT lose-cmr-commit-answer");
+        assertThat(status).as("the transfer committed: the client is told so").isEqualTo(201);
+        assertCommittedEverywhere("answer of the commit-markable commit lost (commit-markable mysql; to clean)", lost);
+    }
+
     @Test
     void postgresSessionTerminatedAfterPrepareIsCommitted() throws Exception {
         CompletableFuture<Integer> answer = transferPausedAt("session-postgres", "pause-before-commit");

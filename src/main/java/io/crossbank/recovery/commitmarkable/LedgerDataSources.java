@@ -2,6 +2,7 @@ package io.crossbank.recovery.commitmarkable;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
@@ -36,7 +37,9 @@ import io.quarkus.logging.Log;
  * {@code connectable = true} and the ledger's commit-markable name enlists a {@code ConnectableLocalXAResource}, which
  * Narayana turns into a {@code CommitMarkableResourceRecord}. And the persistence unit is bound to the datasource
  * name at build time, so the choice at start is made here, where that name is resolved: these producers are
- * alternatives that win over Quarkus's own beans for the two names.
+ * alternatives that win over Quarkus's own beans for the two names. Agroal's resource is wrapped on enlistment
+ * ({@link EnlistingTransactionManager}) so that a local commit whose answer was lost is judged by its marker row
+ * ({@link MarkerCheckingResource}).
  */
 @Alternative
 @Priority(1)
@@ -82,7 +85,10 @@ public class LedgerDataSources {
         AgroalDataSource chosen = xa;
         if (config.xa().commitMarkableLedger().is(ledger)) {
             requireNarayanaReady(ledger);
-            chosen = new io.agroal.pool.DataSource(commitMarkableConfiguration(ledger, xa.getConfiguration(), tm, tsr));
+            AtomicReference<javax.sql.DataSource> self = new AtomicReference<>();
+            TransactionManager enlisting = new EnlistingTransactionManager(tm, self::get);
+            chosen = new io.agroal.pool.DataSource(commitMarkableConfiguration(ledger, xa.getConfiguration(), enlisting, tsr));
+            self.set(chosen);
             own.add(chosen);
             Log.infof("Ledger %s joins cross-ledger transactions as a commit-markable resource (%s); the other ledger stays XA",
                     ledger.apiName(), CommitMarkableNames.of(ledger));
