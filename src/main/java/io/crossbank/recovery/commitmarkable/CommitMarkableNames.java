@@ -1,6 +1,8 @@
 package io.crossbank.recovery.commitmarkable;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import com.arjuna.ats.arjuna.recovery.RecoveryManager;
 import com.arjuna.ats.internal.jta.recovery.arjunacore.CommitMarkableResourceRecordRecoveryModule;
@@ -35,6 +37,11 @@ public final class CommitMarkableNames {
     /** The JNDI-style name of a ledger's commit-markable resource, written into Narayana's log. */
     public static String of(LedgerName ledger) {
         return "java:/crossbank/" + ledger.apiName() + "-commit-markable";
+    }
+
+    /** The ledger a commit-markable name (as logged) belongs to. */
+    public static Optional<LedgerName> ledgerOf(String name) {
+        return Arrays.stream(LedgerName.values()).filter(l -> of(l).equals(name)).findFirst();
     }
 
     public static List<String> all() {

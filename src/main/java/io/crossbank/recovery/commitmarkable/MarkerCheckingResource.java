@@ -1,8 +1,5 @@
 package io.crossbank.recovery.commitmarkable;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
@@ -35,7 +32,6 @@ final class MarkerCheckingResource implements XAResource, XAResourceWrapper, Con
 
     static final Duration MAX_WAIT = Duration.ofSeconds(10);
     private static final Duration RETRY = Duration.ofMillis(250);
-    private static final String FIND = "SELECT 1 FROM xids WHERE xid = ?";
 
     private final ConnectableLocalXAResource delegate;
     private final Supplier<DataSource> database;
@@ -63,7 +59,7 @@ final class MarkerCheckingResource implements XAResource, XAResourceWrapper, Con
             if (marked.isEmpty()) {
                 Log.errorf("The local commit of %s failed (%s) and its marker row could not be read within %s: reported as rolled"
                         + " back, as Agroal does; if row xid = 0x%s exists in table xids of that ledger, it committed", delegate.getJndiName(),
-                        failure.getMessage(), MAX_WAIT, MarkerXid.bytes(xid).map(MarkerCheckingResource::hex).orElse("?"));
+                        failure.getMessage(), MAX_WAIT, MarkerRows.bytes(xid).map(MarkerCheckingResource::hex).orElse("?"));
             }
             throw failure;
         }
@@ -71,17 +67,13 @@ final class MarkerCheckingResource implements XAResource, XAResourceWrapper, Con
 
     /** Whether the marker row of this Xid exists; empty when the database cannot be asked within {@link #MAX_WAIT}. */
     private Optional<Boolean> markerRow(Xid xid) {
-        Optional<byte[]> key = MarkerXid.bytes(xid);
-        if (key.isEmpty()) {
+        if (MarkerRows.bytes(xid).isEmpty()) {
             return Optional.empty();
         }
         long deadline = System.nanoTime() + MAX_WAIT.toNanos();
         while (true) {
-            try (Connection c = database.get().getConnection(); PreparedStatement find = c.prepareStatement(FIND)) {
-                find.setBytes(1, key.get());
-                try (ResultSet rs = find.executeQuery()) {
-                    return Optional.of(rs.next());
-                }
+            try {
+                return Optional.of(MarkerRows.exists(database.get(), xid));
             } catch (SQLException e) {
                 if (System.nanoTime() > deadline) {
                     return Optional.empty();
