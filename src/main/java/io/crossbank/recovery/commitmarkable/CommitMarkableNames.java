@@ -4,11 +4,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import org.jboss.tm.LastResource;
+
 import com.arjuna.ats.arjuna.recovery.RecoveryManager;
 import com.arjuna.ats.internal.jta.recovery.arjunacore.CommitMarkableResourceRecordRecoveryModule;
+import com.arjuna.ats.internal.jta.resources.arjunacore.CommitMarkableResourceRecord;
 import com.arjuna.ats.jta.common.jtaPropertyManager;
 
 import io.crossbank.ledger.LedgerName;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The names under which Narayana knows each ledger as a commit-markable resource. Narayana reads the list once,
@@ -18,6 +22,9 @@ import io.crossbank.ledger.LedgerName;
  * after a restart in another. Both properties only concern resources that implement {@code org.jboss.tm.LastResource}
  * and are enlisted under one of these names: in mode {@code none} there are none.
  */
+// Narayana loads these by name: the recovery module from quarkus.transaction-manager.recovery-modules, the record when
+// it restores a logged transaction, the marker interface from the property below. A native image needs them registered.
+@RegisterForReflection(targets = { CommitMarkableResourceRecordRecoveryModule.class, CommitMarkableResourceRecord.class, LastResource.class })
 public final class CommitMarkableNames {
 
     public static final String PROPERTY = "JTAEnvironmentBean.commitMarkableResourceJNDINames";
