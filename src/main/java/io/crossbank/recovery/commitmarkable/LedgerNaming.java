@@ -2,6 +2,7 @@ package io.crossbank.recovery.commitmarkable;
 
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.naming.Binding;
@@ -18,6 +19,7 @@ import javax.naming.spi.InitialContextFactoryBuilder;
 import javax.naming.spi.NamingManager;
 import javax.sql.DataSource;
 
+import io.crossbank.ledger.LedgerName;
 import io.quarkus.logging.Log;
 
 /**
@@ -33,9 +35,11 @@ import io.quarkus.logging.Log;
  * keeps the first instance's builder and bindings, which are removed on shutdown, so a later instance's lookups
  * fail (and its commit-markable recovery stays idle) rather than reach a closed pool.
  */
-final class LedgerNaming implements InitialContextFactoryBuilder {
+public final class LedgerNaming implements InitialContextFactoryBuilder {
 
     private static final Map<String, DataSource> BOUND = new ConcurrentHashMap<>();
+    /** Names whose database the last recovery pass could not reach. */
+    private static final Set<String> UNREACHABLE = ConcurrentHashMap.newKeySet();
     private static final Context CONTEXT = new ReadOnlyContext();
 
     private LedgerNaming() {
@@ -61,6 +65,20 @@ final class LedgerNaming implements InitialContextFactoryBuilder {
         BOUND.remove(name);
     }
 
+    /**
+     * What the ledger's XA recovery resource found in the last pass. While a ledger is unreachable its name does not
+     * resolve: Narayana's module then skips that ledger quietly for the pass (a failed lookup is a debug message),
+     * instead of logging a connection failure with its stack trace at every pass of the outage; a record waiting for
+     * that ledger waits, as it would anyway.
+     */
+    public static void reachable(LedgerName ledger, boolean reached) {
+        if (reached) {
+            UNREACHABLE.remove(CommitMarkableNames.of(ledger));
+        } else {
+            UNREACHABLE.add(CommitMarkableNames.of(ledger));
+        }
+    }
+
     @Override
     public InitialContextFactory createInitialContextFactory(Hashtable<?, ?> environment) {
         return env -> CONTEXT;
@@ -71,6 +89,9 @@ final class LedgerNaming implements InitialContextFactoryBuilder {
         @Override
         public Object lookup(String name) throws NamingException {
             DataSource dataSource = BOUND.get(name);
+            if (UNREACHABLE.contains(name)) {
+                throw new NameNotFoundException(name + ": its database was unreachable in the last recovery pass");
+            }
             if (dataSource == null) {
                 throw new NameNotFoundException(name + " is not bound (only the ledgers' commit-markable names are)");
             }
