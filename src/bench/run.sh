@@ -19,6 +19,7 @@
 #   --quick                  short windows, c=1 and 8, no pg_test_fsync
 #   --events                 the events benchmark instead of the sweep (report <out>/events.md, events.json)
 #   --sagas                  saga against xa against baseline, and a MariaDB outage under sagas (report <out>/sagas.md, sagas.json)
+#                            (OUTAGE_SECONDS=N in the environment sets the outage's length: 20 s, 10 with --quick)
 #   --commit-markable        the sweep of xa, xa-cmr and baseline; any plan naming xa-cmr starts a second app on the same
 #                            databases (port + 1, crossbank.xa.commit-markable-ledger=mysql, its own node name and object
 #                            store) that serves that mode; both apps' CPU and syscalls count as "app"
@@ -292,7 +293,7 @@ fi
 log "seeding $ACCOUNTS accounts per ledger"
 "${DBSH[@]}" seed "$ACCOUNTS" "$BALANCE"
 if [ "$SAGAS" = 1 ]; then
-    if [ "$QUICK" = 1 ]; then CONCURRENCIES=8; OUTAGE_SECONDS=10; else CONCURRENCIES=8,32; OUTAGE_SECONDS=20; fi
+    if [ "$QUICK" = 1 ]; then CONCURRENCIES=8; : "${OUTAGE_SECONDS:=10}"; else CONCURRENCIES=8,32; : "${OUTAGE_SECONDS:=20}"; fi
     [ -n "${PLAN_SET:-}" ] && CONCURRENCIES="$PLAN"
     log "sagas: c = $CONCURRENCIES (warm-up $WARMUP s + measured $MEASURE s per window, eight windows per c), then a ${OUTAGE_SECONDS}-s MariaDB outage"
     java -Xmx256m -cp "$CP" io.crossbank.benchload.SagaBench \

@@ -64,7 +64,7 @@ final class TransferSql {
         return new TransferView(transferId, transfer.from(), transfer.to(), Amounts.format(transfer.amount()), currency,
                 TransferRecord.Mode.XA.apiName(), TransferRecord.Status.COMMITTED.name(), null, now, List.of(
                         new TransferView.Entry(ledger(transfer.to()), transfer.to(), "CREDIT"),
-                        new TransferView.Entry(ledger(transfer.from()), transfer.from(), "DEBIT")), null);
+                        new TransferView.Entry(ledger(transfer.from()), transfer.from(), "DEBIT")), null, null);
     }
 
     private static String ledger(String accountId) {

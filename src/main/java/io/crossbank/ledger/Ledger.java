@@ -368,12 +368,24 @@ public class Ledger {
         em.flush();
     }
 
-    /** Sum of the available balances per currency (without held money), sorted by currency code. */
-    public Map<String, BigDecimal> totalsByCurrency() {
-        Map<String, BigDecimal> totals = new TreeMap<>();
-        em.createQuery("select a.currency, sum(a.balance) from Account a group by a.currency", Object[].class)
+    /** One currency's sums in a ledger: the available balances and the money held by outgoing sagas. */
+    public record Totals(BigDecimal balance, BigDecimal held) {
+        Totals plus(Totals other) {
+            return new Totals(balance.add(other.balance), held.add(other.held));
+        }
+    }
+
+    /** The sums of the available balances and of the held amounts per currency, sorted by currency code. */
+    public Map<String, Totals> totalsByCurrency() {
+        Map<String, Totals> totals = new TreeMap<>();
+        em.createQuery("select a.currency, sum(a.balance), sum(a.held) from Account a group by a.currency", Object[].class)
                 .getResultList()
-                .forEach(row -> totals.put((String) row[0], (BigDecimal) row[1]));
+                .forEach(row -> totals.put((String) row[0], new Totals((BigDecimal) row[1], (BigDecimal) row[2])));
         return totals;
+    }
+
+    /** Adds one ledger's totals to a sum over ledgers. */
+    public static void addTo(Map<String, Totals> sum, Map<String, Totals> totals) {
+        totals.forEach((currency, t) -> sum.merge(currency, t, Totals::plus));
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -36,7 +37,8 @@ public class LedgerResource {
             @Schema(required = true, enumeration = { "postgres", "mysql" }, example = "postgres") String ledger,
             @Schema(required = true, description = "How many accounts it holds", example = "1") long accounts,
             @Schema(required = true, description = "The sum of its balances per ISO 4217 currency code, decimal strings",
-                    example = "{\"EUR\":\"100.00\"}") Map<String, String> balances) {
+                    example = "{\"EUR\":\"100.00\"}") Map<String, String> balances,
+            @Schema(required = true, description = HELD, example = "{\"EUR\":\"0.00\"}") Map<String, String> held) {
     }
 
     @Schema(description = "Accounts and money per ledger and in total; each ledger is read separately, so while transfers "
@@ -45,8 +47,13 @@ public class LedgerResource {
             @Schema(required = true) List<LedgerSummary> ledgers,
             @Schema(required = true, description = "Accounts in both ledgers", example = "2") long accounts,
             @Schema(required = true, description = "The sum of all balances per currency", example = "{\"EUR\":\"100.00\"}")
-            Map<String, String> balances) {
+            Map<String, String> balances,
+            @Schema(required = true, description = HELD, example = "{\"EUR\":\"0.00\"}") Map<String, String> held) {
     }
+
+    private static final String HELD = "The sum of the amounts held per currency: debited by sagas not settled yet, in no "
+            + "available balance. Balances plus held is the money in the ledgers, except for the moment a saga's credit has "
+            + "committed and its settlement not yet, when the amount is counted in both";
 
     private final Ledgers ledgers;
 
@@ -62,22 +69,23 @@ public class LedgerResource {
     @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL_ERROR)
     @APIResponse(responseCode = "503", ref = ApiDocument.SERVICE_UNAVAILABLE)
     public Summary summary() {
-        Map<String, BigDecimal> grandTotal = new TreeMap<>();
+        Map<String, Ledger.Totals> grandTotal = new TreeMap<>();
         long accounts = 0;
         List<LedgerSummary> perLedger = new ArrayList<>();
         for (Ledger ledger : ledgers.all()) {
-            Map<String, BigDecimal> totals = ledger.totalsByCurrency();
+            Map<String, Ledger.Totals> totals = ledger.totalsByCurrency();
             long count = ledger.countAccounts();
-            totals.forEach((currency, sum) -> grandTotal.merge(currency, sum, BigDecimal::add));
+            Ledger.addTo(grandTotal, totals);
             accounts += count;
-            perLedger.add(new LedgerSummary(ledger.name().apiName(), count, formatted(totals)));
+            perLedger.add(new LedgerSummary(ledger.name().apiName(), count, formatted(totals, Ledger.Totals::balance),
+                    formatted(totals, Ledger.Totals::held)));
         }
-        return new Summary(perLedger, accounts, formatted(grandTotal));
+        return new Summary(perLedger, accounts, formatted(grandTotal, Ledger.Totals::balance), formatted(grandTotal, Ledger.Totals::held));
     }
 
-    private static Map<String, String> formatted(Map<String, BigDecimal> totals) {
+    private static Map<String, String> formatted(Map<String, Ledger.Totals> totals, Function<Ledger.Totals, BigDecimal> sum) {
         Map<String, String> result = new TreeMap<>();
-        totals.forEach((currency, sum) -> result.put(currency, Amounts.format(sum)));
+        totals.forEach((currency, t) -> result.put(currency, Amounts.format(sum.apply(t))));
         return result;
     }
 }

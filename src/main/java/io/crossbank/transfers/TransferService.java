@@ -2,17 +2,21 @@ package io.crossbank.transfers;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-
+import io.crossbank.CrossbankConfig;
 import io.crossbank.ledger.IdempotencyRecord;
 import io.crossbank.ledger.Ids;
+import io.crossbank.ledger.JournalEntry;
 import io.crossbank.ledger.Ledger;
 import io.crossbank.ledger.LedgerName;
 import io.crossbank.ledger.Ledgers;
@@ -23,9 +27,7 @@ import io.crossbank.problems.ProblemException;
 import io.crossbank.problems.ProblemType;
 import io.crossbank.transfers.TransferMetrics.Outcome;
 import io.crossbank.transfers.TransferMetrics.Route;
-
 import io.quarkus.logging.Log;
-import io.crossbank.CrossbankConfig;
 
 /**
  * Orchestrates a transfer around the transactional {@link TransferExecutor} of its mode: validation, idempotent
@@ -152,17 +154,71 @@ public class TransferService {
         return Optional.empty();
     }
 
+    /**
+     * The transfer as both ledgers show it. Its record lives in the debited ledger; a ledger that cannot be read is
+     * left out and named in the answer, so a saga accepted while the credited ledger is down can be followed. Only
+     * when the record itself may be in an unreadable ledger is the failure the answer.
+     */
     public Optional<TransferView> find(String transferId) {
         if (!Ids.isTransferId(transferId)) {
             return Optional.empty();
         }
-        Optional<TransferRecord> record = ledgers.all().stream()
-                .flatMap(ledger -> ledger.findTransfer(transferId).stream())
-                .findFirst();
-        return record.map(r -> TransferView.of(r, ledgers.all().stream()
-                .flatMap(ledger -> ledger.journalOfTransfer(transferId).stream())
-                .toList(), r.mode == TransferRecord.Mode.SAGA ? TransferView.sagaSteps(r, ledgers.holding(r.toAccount).orElseThrow()
-                        .findSagaCredit(transferId)) : null));
+        ReadingBothLedgers reading = new ReadingBothLedgers();
+        Optional<TransferRecord> found = Optional.empty();
+        for (Ledger ledger : ledgers.all()) {
+            found = reading.of(ledger, () -> ledger.findTransfer(transferId)).flatMap(r -> r);
+            if (found.isPresent()) {
+                break;
+            }
+        }
+        if (found.isEmpty()) {
+            reading.failIfAnyUnavailable();
+            return Optional.empty();
+        }
+        TransferRecord record = found.get();
+        List<JournalEntry> rows = ledgers.all().stream()
+                .flatMap(ledger -> reading.of(ledger, () -> ledger.journalOfTransfer(transferId)).stream().flatMap(List::stream))
+                .toList();
+        List<TransferView.Step> steps = null;
+        if (record.mode == TransferRecord.Mode.SAGA) {
+            Ledger credited = ledgers.holding(record.toAccount).orElseThrow();
+            steps = TransferView.sagaSteps(record, reading.of(credited, () -> credited.findSagaCredit(transferId)).flatMap(c -> c));
+        }
+        return Optional.of(TransferView.of(record, rows, steps).withUnavailable(reading.unavailable()));
+    }
+
+    /** Reads ledger by ledger, remembering the ones that are unavailable instead of failing on the first. */
+    private static final class ReadingBothLedgers {
+        private final Set<LedgerName> unavailable = EnumSet.noneOf(LedgerName.class);
+        private RuntimeException firstFailure;
+
+        <T> Optional<T> of(Ledger ledger, Supplier<T> read) {
+            if (unavailable.contains(ledger.name())) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(read.get());
+            } catch (RuntimeException e) {
+                if (!DatabaseFailures.isUnavailable(e)) {
+                    throw e;
+                }
+                unavailable.add(ledger.name());
+                if (firstFailure == null) {
+                    firstFailure = e;
+                }
+                return Optional.empty();
+            }
+        }
+
+        void failIfAnyUnavailable() {
+            if (firstFailure != null) {
+                throw firstFailure;
+            }
+        }
+
+        List<String> unavailable() {
+            return unavailable.stream().map(LedgerName::apiName).toList();
+        }
     }
 
     /** Newest first; a transfer that moved the account twice (a debit and its compensation) is listed once. */

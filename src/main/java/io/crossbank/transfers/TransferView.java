@@ -40,7 +40,10 @@ public record TransferView(
         @Schema(required = true) Instant createdAt,
         @Schema(description = "The ledger sides found, debit first; absent from the lists of GET /transfers?account=") List<Entry> entries,
         @Schema(description = "A saga's committed steps, in order; absent for an XA transfer and from the lists of "
-                + "GET /transfers?account=") List<Step> steps) {
+                + "GET /transfers?account=") List<Step> steps,
+        @Schema(description = "Ledgers that could not be read for this answer (down or unreachable): the entries and steps "
+                + "they hold are missing from it, the status is the record's own. Absent when every ledger answered",
+                example = "[\"mysql\"]") List<String> unavailableLedgers) {
 
     @Schema(description = "One ledger's side of a transfer")
     public record Entry(
@@ -74,7 +77,13 @@ public record TransferView(
                 .toList();
         TransferView summary = summary(record);
         return new TransferView(summary.id, summary.from, summary.to, summary.amount, summary.currency, summary.mode, summary.status,
-                summary.reason, summary.createdAt, entries, steps);
+                summary.reason, summary.createdAt, entries, steps, null);
+    }
+
+    /** The same transfer, said to be missing what these ledgers hold (none: unchanged). */
+    public TransferView withUnavailable(List<String> ledgers) {
+        return ledgers.isEmpty() ? this
+                : new TransferView(id, from, to, amount, currency, mode, status, reason, createdAt, entries, steps, List.copyOf(ledgers));
     }
 
     /**
@@ -96,6 +105,6 @@ public record TransferView(
     /** Without the ledger sides and steps. */
     public static TransferView summary(TransferRecord record) {
         return new TransferView(record.id, record.fromAccount, record.toAccount, Amounts.format(record.amount), record.currency,
-                record.mode.apiName(), record.status.name(), record.reason, record.createdAt, null, null);
+                record.mode.apiName(), record.status.name(), record.reason, record.createdAt, null, null, null);
     }
 }

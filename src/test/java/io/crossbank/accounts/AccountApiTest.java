@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.endsWith;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,18 +88,49 @@ class AccountApiTest {
         assertThat(after.<Integer>path("accounts") - before.<Integer>path("accounts")).as("accounts opened in both ledgers").isEqualTo(3);
         assertThat(after.<Integer>path("ledgers.find { it.ledger == 'postgres' }.accounts")
                 - before.<Integer>path("ledgers.find { it.ledger == 'postgres' }.accounts")).as("accounts opened in postgres").isEqualTo(1);
-        assertThat(chf(after, "ledgers.find { it.ledger == 'postgres' }.balances.CHF")
-                .subtract(chf(before, "ledgers.find { it.ledger == 'postgres' }.balances.CHF")))
+        assertThat(sum(after, "ledgers.find { it.ledger == 'postgres' }.balances.CHF")
+                .subtract(sum(before, "ledgers.find { it.ledger == 'postgres' }.balances.CHF")))
                 .as("CHF added to the postgres ledger").isEqualByComparingTo("3.00");
-        assertThat(chf(after, "ledgers.find { it.ledger == 'mysql' }.balances.CHF")
-                .subtract(chf(before, "ledgers.find { it.ledger == 'mysql' }.balances.CHF")))
+        assertThat(sum(after, "ledgers.find { it.ledger == 'mysql' }.balances.CHF")
+                .subtract(sum(before, "ledgers.find { it.ledger == 'mysql' }.balances.CHF")))
                 .as("CHF added to the mysql ledger").isEqualByComparingTo("2.75");
-        assertThat(chf(after, "balances.CHF").subtract(chf(before, "balances.CHF"))).as("CHF added across both ledgers")
+        assertThat(sum(after, "balances.CHF").subtract(sum(before, "balances.CHF"))).as("CHF added across both ledgers")
                 .isEqualByComparingTo("5.75");
     }
 
+    @Test
+    void ledgersShowHeldMoneyApartFromBalances() throws SQLException {
+        String from = openAccount("mysql", "SEK", "5.00");
+        Response before = given().get("/ledgers").then().statusCode(200).extract().response();
+        // What step 1 of a pending saga leaves: the amount moved from the balance into held.
+        moveIntoHeld(from, "1.25");
+        try {
+            Response during = given().get("/ledgers").then().statusCode(200).extract().response();
+            assertThat(sum(during, "ledgers.find { it.ledger == 'mysql' }.held.SEK")
+                    .subtract(sum(before, "ledgers.find { it.ledger == 'mysql' }.held.SEK"))).as("held in the mysql ledger")
+                    .isEqualByComparingTo("1.25");
+            assertThat(sum(during, "held.SEK").subtract(sum(before, "held.SEK"))).as("held across both").isEqualByComparingTo("1.25");
+            assertThat(sum(during, "balances.SEK").subtract(sum(before, "balances.SEK"))).as("no longer available")
+                    .isEqualByComparingTo("-1.25");
+            assertThat(sum(during, "balances.SEK").add(sum(during, "held.SEK")))
+                    .as("balances plus held: the money is where it was").isEqualByComparingTo(sum(before, "balances.SEK").add(sum(before, "held.SEK")));
+        } finally {
+            moveIntoHeld(from, "-1.25");
+        }
+    }
+
+    private static void moveIntoHeld(String account, String amount) throws SQLException {
+        try (Connection c = Sql.ledgerOf(account, Sql.DATABASE);
+                PreparedStatement s = c.prepareStatement("UPDATE account SET balance = balance - ?, held = held + ? WHERE id = ?")) {
+            s.setBigDecimal(1, new BigDecimal(amount));
+            s.setBigDecimal(2, new BigDecimal(amount));
+            s.setString(3, account);
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+    }
+
     /** A sum of the summary, 0 where the currency has no account yet. */
-    private static BigDecimal chf(Response summary, String path) {
+    private static BigDecimal sum(Response summary, String path) {
         String sum = summary.path(path);
         return sum == null ? BigDecimal.ZERO : new BigDecimal(sum);
     }

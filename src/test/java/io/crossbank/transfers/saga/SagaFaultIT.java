@@ -6,10 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,8 +36,8 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 /**
- * Real faults under a saga, on the packaged app: the JVM halted (Byteman) after step 1 and after step 2, and the
- * credited ledger's server killed before the request. Each ends with the saga COMMITTED exactly once, nothing held,
+ * Real faults under a saga, on the packaged app: the JVM halted (Byteman) after step 1 and after step 2, the
+ * credited ledger's server killed before the request, and the MariaDB ledger killed under mixed XA and saga load. Each ends with the saga COMMITTED exactly once, nothing held,
  * nothing pending, the money of the two accounts what it was.
  */
 class SagaFaultIT {
@@ -87,7 +97,10 @@ class SagaFaultIT {
         try {
             XaDatabases.crashMysql();
 
-            accepted = saga(app.port(), from, to, "10.00", "wait=2");
+            accepted = given().port(app.port()).contentType(ContentType.JSON).header("Prefer", "wait=2")
+                    .header("Idempotency-Key", "down-" + from)
+                    .body(Map.of("from", from, "to", to, "amount", "10.00", "mode", "saga"))
+                    .post("/transfers");
 
             assertThat(accepted.statusCode()).as("a saga while the credited ledger is down: %s", accepted.body().asString())
                     .isEqualTo(202);
@@ -96,7 +109,19 @@ class SagaFaultIT {
             Faults.awaitTrue("a failed attempt recorded for saga " + id, Duration.ofSeconds(30), () -> lastError(id) != null);
             assertThat(lastError(id)).as("why the saga waits").startsWith("CREDIT");
             assertThat(Sql.held(from, DATABASE)).isEqualByComparingTo("10.00");
-            assertThat(given().get("/transfers/" + id).statusCode()).as("GET needs the credited ledger's deciding row").isEqualTo(503);
+            Response followed = given().get("/transfers/" + id);
+            assertThat(followed.statusCode()).as("the client follows its saga while the credited ledger is down: %s",
+                    followed.body().asString()).isEqualTo(200);
+            assertThat(followed.<String>path("status")).isEqualTo("PENDING");
+            assertThat(followed.<List<String>>path("unavailableLedgers")).containsExactly("mysql");
+            assertThat(followed.<List<String>>path("steps.name")).containsExactly("debit");
+            assertThat(followed.<List<String>>path("entries.direction")).containsExactly("DEBIT");
+            Response replayed = given().port(app.port()).contentType(ContentType.JSON).header("Idempotency-Key", "down-" + from)
+                    .body(Map.of("from", from, "to", to, "amount", "10.00", "mode", "saga"))
+                    .post("/transfers");
+            assertThat(replayed.statusCode()).as("a retried request while the credited ledger is down: %s", replayed.body().asString())
+                    .isEqualTo(202);
+            assertThat(replayed.<String>path("id")).isEqualTo(id);
         } finally {
             XaDatabases.start();
         }
@@ -108,6 +133,97 @@ class SagaFaultIT {
         Response fetched = given().get("/transfers/" + id);
         assertThat(fetched.<String>path("status")).isEqualTo("COMMITTED");
         assertThat(fetched.<List<String>>path("steps.name")).containsExactly("debit", "credit", "settle");
+        assertThat(fetched.<List<String>>path("unavailableLedgers")).as("every ledger answered").isNull();
+    }
+
+    /**
+     * Cross-ledger XA transfers and sagas at random over six hot accounts, both directions, while the MariaDB ledger's server is killed and restarted
+     * under the load. XA answers 503 meanwhile (or completes after the return, if its branch was prepared), sagas
+     * debiting postgres are still accepted; afterwards every record is whole: an XA transfer in both journals once, a
+     * saga COMMITTED with one debit and one credit, nothing held, nothing pending, nothing prepared, no log record.
+     */
+    @Test
+    void mixedXaAndSagaLoadSurvivesTheMysqlLedgerKilledAndRestarted() throws Exception {
+        AppProcess app = APPS.app("saga-mixed-kill").with("CROSSBANK_SAGA_RETRY_MAX_BACKOFF", "1s").start();
+        RestAssured.port = app.port();
+        List<String> accounts = List.of(openAccount("postgres", "300.00"), openAccount("postgres", "300.00"), openAccount("postgres", "300.00"),
+                openAccount("mysql", "300.00"), openAccount("mysql", "300.00"), openAccount("mysql", "300.00"));
+        Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
+        Map<String, String> acknowledged = new ConcurrentHashMap<>(); // transfer id -> mode
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService clients = Executors.newFixedThreadPool(6);
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            running.add(clients.submit(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                while (!stop.get()) {
+                    int from = random.nextInt(accounts.size());
+                    int to = (from < 3 ? 3 : 0) + random.nextInt(3); // always the other ledger: each transfer is cross-ledger
+                    String mode = random.nextBoolean() ? "saga" : "xa";
+                    Response response = given().port(app.port()).contentType(ContentType.JSON).header("Prefer", "wait=" + random.nextInt(0, 2))
+                            .body(Map.of("from", accounts.get(from), "to", accounts.get(to),
+                                    "amount", BigDecimal.valueOf(random.nextInt(1, 3000), 2).toPlainString(), "mode", mode))
+                            .post("/transfers");
+                    int status = response.statusCode();
+                    answers.computeIfAbsent(mode + " " + status, k -> new AtomicInteger()).incrementAndGet();
+                    if (status == 201 || status == 202) {
+                        assertThat(acknowledged.put(response.path("id"), mode)).as("one id per acknowledged transfer").isNull();
+                    } else if (status != 422 && status != 503) {
+                        throw new AssertionError("unexpected answer " + status + " to a " + mode + " transfer: " + response.body().asString());
+                    }
+                }
+                return null;
+            }));
+        }
+        Set<String> beforeOutage;
+        Set<String> duringOutage;
+        try {
+            try {
+                Faults.awaitTrue("load under way", Duration.ofSeconds(30), () -> acknowledged.size() >= 100);
+                beforeOutage = Set.copyOf(acknowledged.keySet());
+                XaDatabases.crashMysql();
+                int acceptedBefore = count(answers, "saga 202");
+                Faults.awaitTrue("sagas accepted while the mysql ledger is down", Duration.ofSeconds(30),
+                        () -> count(answers, "saga 202") >= acceptedBefore + 20 && count(answers, "xa 503") > 0);
+            } finally {
+                duringOutage = new HashSet<>(acknowledged.keySet());
+                XaDatabases.start();
+            }
+            duringOutage.removeAll(beforeOutage);
+            duringOutage.removeIf(id -> !acknowledged.get(id).equals("saga"));
+            Set<String> acceptedInOutage = Set.copyOf(duringOutage);
+            Duration toSettled = Faults.awaitTrue("the sagas accepted during the outage settled", Duration.ofSeconds(60),
+                    () -> acceptedInOutage.stream().noneMatch(id -> statusInEitherLedger(id).equals("PENDING")));
+            Faults.recordTime("mysql ledger killed under mixed XA and saga load (its return to the " + acceptedInOutage.size()
+                    + " sagas accepted meanwhile settled)", toSettled);
+            int afterReturn = acknowledged.size();
+            Faults.awaitTrue("load resumed after the return", Duration.ofSeconds(60), () -> acknowledged.size() >= afterReturn + 50);
+        } finally {
+            stop.set(true);
+            clients.shutdown();
+        }
+        for (Future<?> client : running) {
+            client.get(60, TimeUnit.SECONDS);
+        }
+
+        Faults.awaitTrue("every saga settled and nothing in doubt", Duration.ofSeconds(90),
+                () -> Sql.pendingTransfers(DATABASE) == 0 && Faults.clean(app, DATABASE));
+        Faults.assertInvariants(DATABASE, app, new BigDecimal("1800.00"), accounts, acknowledged.entrySet().stream()
+                .filter(e -> e.getValue().equals("xa")).map(Map.Entry::getKey).toList());
+        accounts.forEach(a -> assertThat(Sql.held(a, DATABASE)).as("held by %s", a).isEqualByComparingTo("0.00"));
+        for (String id : acknowledged.keySet()) {
+            if (acknowledged.get(id).equals("saga")) {
+                int debits = Sql.journalRows("postgres", id, "TRANSFER", DATABASE) + Sql.journalRows("mysql", id, "TRANSFER", DATABASE);
+                assertThat(debits).as("journal rows of saga %s (after %s)", id, answers).isEqualTo(2);
+                assertThat(Sql.journalRows("postgres", id, "COMPENSATION", DATABASE) + Sql.journalRows("mysql", id, "COMPENSATION", DATABASE))
+                        .as("compensations of saga %s", id).isZero();
+            }
+        }
+        assertThat(answers.keySet()).as("answers: %s", answers).contains("xa 201", "saga 201", "saga 202", "xa 503");
+    }
+
+    private static int count(Map<String, AtomicInteger> answers, String answer) {
+        return answers.getOrDefault(answer, new AtomicInteger()).get();
     }
 
     private static void assertCommittedOnce(String id, String from, String to) {
@@ -133,6 +249,12 @@ class SagaFaultIT {
 
     private static List<String> sagasFrom(String from) {
         return query("SELECT id FROM transfer WHERE from_account = ?", from);
+    }
+
+    private static String statusInEitherLedger(String id) {
+        List<String> statuses = new ArrayList<>(query("SELECT status FROM transfer WHERE id = ?", id));
+        statuses.addAll(Sql.column(() -> Sql.mysql(DATABASE), "SELECT status FROM transfer WHERE id = ?", id));
+        return single(statuses);
     }
 
     private static String status(String id) {

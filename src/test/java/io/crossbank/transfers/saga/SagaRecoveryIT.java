@@ -64,9 +64,14 @@ class SagaRecoveryIT {
     }
 
     @Test
-    void theCreditedLedgerKilledDuringStep2IsRetriedAndTheSagaCommitsOnceItIsBack() {
+    void theCreditedLedgerKilledDuringStep2IsRetriedPastItsBudgetAndTheSagaCommitsOnceItIsBack() {
+        // An outage of minutes, compressed: with these settings three failed attempts spend the retry budget (20 attempts,
+        // about 8 minutes at the defaults) and the 2-s lease expires during the outage, which is what minutes change.
         AppProcess app = APPS.app("saga-kill-in-credit").withByteman("saga-pause-in-credit")
-                .with("CROSSBANK_SAGA_RETRY_MAX_BACKOFF", "1s")
+                .with("CROSSBANK_SAGA_RETRY_INITIAL_BACKOFF", "100ms")
+                .with("CROSSBANK_SAGA_RETRY_MAX_BACKOFF", "500ms")
+                .with("CROSSBANK_SAGA_MAX_ATTEMPTS", "3")
+                .with("CROSSBANK_SAGA_LEASE", "2s")
                 .with("CROSSBANK_OPS_PASSWORD", "ops")
                 .start();
         RestAssured.port = app.port();
@@ -99,10 +104,21 @@ class SagaRecoveryIT {
                     .post("/ops/sagas/" + id + "/redrive");
             assertThat(redrive.statusCode()).as("a re-drive needs only the debited ledger: %s", redrive.body().asString()).isEqualTo(200);
             assertThat(auditOutcomes(from, id)).containsExactly("COMPENSATE FAILED", "RESUME RESUMED");
-            assertThat(Api.metric("crossbank_sagas{ledger=\"postgres\",state=\"pending\"")).as("pending sagas debiting postgres")
+            assertThat(Api.metric("crossbank_sagas{ledger=\"postgres\",state=\"pending\"")
+                    + Api.metric("crossbank_sagas{ledger=\"postgres\",state=\"stuck\"")).as("unsettled sagas debiting postgres")
                     .isEqualTo(1.0);
             assertThat(Api.metric("crossbank_sagas_oldest_pending_seconds{ledger=\"postgres\"")).isPositive();
             assertThat(Api.metric("crossbank_sagas{ledger=\"mysql\",state=\"pending\"")).as("a ledger that cannot be read").isNaN();
+
+            Faults.awaitTrue("saga " + id + " flagged stuck past its retry budget", Duration.ofSeconds(30),
+                    () -> query(from, "SELECT stuck_at FROM transfer WHERE id = ?", id).get(0) != null);
+            Faults.awaitTrue("more attempts after the budget", Duration.ofSeconds(30),
+                    () -> Integer.parseInt(single(query(from, "SELECT attempts FROM transfer WHERE id = ?", id))) > 4);
+            assertThat(app.logText()).contains("saga " + id + " is stuck");
+            assertThat(given().auth().preemptive().basic("ops", "ops").get("/ops/sagas?state=stuck")
+                    .<List<String>>path("items.id")).contains(id);
+            assertThat(Sql.held(from, DATABASE)).as("a stuck saga still holds, never compensated for being stuck")
+                    .isEqualByComparingTo("10.00");
         } finally {
             XaDatabases.start();
             back = Instant.now();
