@@ -7,6 +7,8 @@
 #                                    # about 6 minutes (SagaBench)
 #   bash src/bench/run.sh --events   # what transfer events cost (issue #10): xa against xa-no-events, events/s, lag,
 #                                    # backlog drain after a broker restart (EventsBench): about 5 minutes; with --quick, 2
+#   bash src/bench/run.sh --commit-markable   # xa, xa-cmr (MariaDB as the commit-markable ledger, issue #12) and the
+#                                    # baseline at c = 1, 8, 32, 64 and the hot spot: about 9 minutes after the build
 #
 # It builds the app into a copy of the working tree (or takes --jar), starts its OWN private PostgreSQL and
 # MariaDB on ports 35432 / 33306 (never the tests' 25432 / 23306) and its own RabbitMQ node on 35674 (a queue is
@@ -18,6 +20,9 @@
 #   --events                 the events benchmark instead of the sweep (report <out>/events.md, events.json)
 #   --sagas                  saga against xa against baseline, and a MariaDB outage under sagas (report <out>/sagas.md, sagas.json)
 #                            (OUTAGE_SECONDS=N in the environment sets the outage's length: 20 s, 10 with --quick)
+#   --commit-markable        the sweep of xa, xa-cmr and baseline; any plan naming xa-cmr starts a second app on the same
+#                            databases (port + 1, crossbank.xa.commit-markable-ledger=mysql, its own node name and object
+#                            store) that serves that mode; both apps' CPU and syscalls count as "app"
 #   --jar PATH               benchmark this quarkus-run.jar instead of building one
 #   --build-dir DIR          where the working tree is copied and built (default /tmp/crossbank-bench-build)
 #   --out DIR                report directory (default target/bench)
@@ -74,6 +79,7 @@ SAGAS=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
+        --commit-markable) COMMIT_MARKABLE=1 ;;
         --events) EVENTS=1 ;;
         --sagas) SAGAS=1 ;;
         --jar) JAR="$2"; shift ;;
@@ -101,7 +107,13 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+COMMIT_MARKABLE="${COMMIT_MARKABLE:-0}"
 MAIN="xa,baseline,same-ledger,plain-local"
+if [ "$COMMIT_MARKABLE" = 1 ] && [ "$QUICK" = 0 ]; then
+    CMR="xa,xa-cmr,baseline"
+    : "${PLAN:=1=$CMR;8=$CMR;32=$CMR;64=$CMR;32h=$CMR}" "${WARMUP:=3}" "${MEASURE:=10}" "${GLOBAL_WARMUP:=60}"
+    : "${FSYNC_TEST:=0}" "${LABEL:=commit-markable}"
+fi
 DIAG="xa-jdbc,echo"
 if [ "$SAGAS" = 1 ] && [ "$QUICK" = 0 ]; then
     : "${WARMUP:=3}" "${MEASURE:=10}" "${GLOBAL_WARMUP:=40}" "${FSYNC_TEST:=0}" "${LABEL:=sagas}"
@@ -122,13 +134,16 @@ DBSH=(bash "$REPO/src/bench/db.sh")
 XADB=(bash "$REPO/src/build/xa-databases.sh")
 BROKER=(bash "$REPO/src/build/rabbitmq.sh" --port "$BROKER_PORT")
 APP_PID=""
+CMR_PID=""
 
 cleanup() {
-    if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
-        kill "$APP_PID" 2>/dev/null || true
-        for _ in $(seq 1 200); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$APP_PID" 2>/dev/null || true
-    fi
+    for pid in $APP_PID $CMR_PID; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" 2>/dev/null || true
+            for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            kill -9 "$pid" 2>/dev/null || true
+        fi
+    done
     if [ "$KEEP_DB" = 0 ]; then "${XADB[@]}" stop >/dev/null 2>&1 || true; "${BROKER[@]}" stop >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
@@ -230,13 +245,16 @@ env QUARKUS_DATASOURCE_POSTGRES_JDBC_URL="$pg_url" QUARKUS_DATASOURCE_MYSQL_JDBC
     QUARKUS_HTTP_PORT="$APP_PORT" CROSSBANK_BENCH_BASELINE_ENABLED=true RABBITMQ_HOST=127.0.0.1 RABBITMQ_PORT="$BROKER_PORT" \
     java $JVM_OPTS $PROFILE_OPTS $APP_OPTS -jar "$JAR" >"$WORK/app.log" 2>&1 &
 APP_PID=$!
-ready=0
-for _ in $(seq 1 1800); do
-    kill -0 "$APP_PID" 2>/dev/null || { tail -30 "$WORK/app.log" >&2; die "the app exited before it was ready"; }
-    if curl -sf -o /dev/null "http://127.0.0.1:$APP_PORT/q/health/ready"; then ready=1; break; fi
-    sleep 0.05
-done
-[ "$ready" = 1 ] || die "the app was not ready within 90 s; see $WORK/app.log"
+await_ready() { # pid port log
+    local ready=0
+    for _ in $(seq 1 1800); do
+        kill -0 "$1" 2>/dev/null || { tail -30 "$3" >&2; die "the app exited before it was ready"; }
+        if curl -sf -o /dev/null "http://127.0.0.1:$2/q/health/ready"; then ready=1; break; fi
+        sleep 0.05
+    done
+    [ "$ready" = 1 ] || die "the app was not ready within 90 s; see $3"
+}
+await_ready "$APP_PID" "$APP_PORT" "$WORK/app.log"
 ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 rss_kb="$(awk '/VmRSS/ { print $2 }' "/proc/$APP_PID/status")"
 log "ready after $ready_ms ms, RSS $((rss_kb / 1024)) MiB"
@@ -249,6 +267,27 @@ STARTUP_FILE="$WORK/startup.properties"
     echo "rssAfterStartKb=$rss_kb"
     echo "jvmOptions=$JVM_OPTS $PROFILE_OPTS $APP_OPTS"
 } >"$STARTUP_FILE"
+
+# 6b. Mode xa-cmr: a second app on the same databases with MariaDB as the commit-markable ledger (a start-time
+# choice, so it cannot be a path of the first app). Idle while the other modes run, apart from its relay's and
+# recovery's polls.
+CMR_ARGS=()
+if [[ "$PLAN" == *xa-cmr* ]]; then
+    CMR_PORT=$((APP_PORT + 1))
+    rm -rf "$OBJECT_STORE-cmr"
+    log "starting the commit-markable app (mysql) on port $CMR_PORT"
+    # shellcheck disable=SC2086
+    env QUARKUS_DATASOURCE_POSTGRES_JDBC_URL="$pg_url" QUARKUS_DATASOURCE_MYSQL_JDBC_URL="$my_url" \
+        QUARKUS_TRANSACTION_MANAGER_NODE_NAME=crossbank-bench-cmr QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DIRECTORY="$OBJECT_STORE-cmr" \
+        QUARKUS_HTTP_PORT="$CMR_PORT" CROSSBANK_BENCH_BASELINE_ENABLED=true RABBITMQ_HOST=127.0.0.1 RABBITMQ_PORT="$BROKER_PORT" \
+        CROSSBANK_XA_COMMIT_MARKABLE_LEDGER=mysql \
+        java $JVM_OPTS $APP_OPTS -jar "$JAR" >"$WORK/app-cmr.log" 2>&1 &
+    CMR_PID=$!
+    await_ready "$CMR_PID" "$CMR_PORT" "$WORK/app-cmr.log"
+    grep -q 'joins cross-ledger transactions as a commit-markable resource' "$WORK/app-cmr.log" \
+        || die "the second app did not take MariaDB as its commit-markable ledger; see $WORK/app-cmr.log"
+    CMR_ARGS=(cmrUrl="http://127.0.0.1:$CMR_PORT" cmrPid="$CMR_PID")
+fi
 
 # 7. Seed and sweep.
 log "seeding $ACCOUNTS accounts per ledger"
@@ -276,7 +315,8 @@ java -Xmx256m -Dclk.tck="$(getconf CLK_TCK)" -cp "$CP" io.crossbank.benchload.Sw
     url="http://127.0.0.1:$APP_PORT" plan="$PLAN" warmup="$WARMUP" measure="$MEASURE" globalWarmup="$GLOBAL_WARMUP" \
     accounts="$ACCOUNTS" hotAccounts="$HOT_ACCOUNTS" balance="$BALANCE" appPid="$APP_PID" pgPid="$PG_PID" myPid="$MY_PID" \
     db="$REPO/src/bench/db.sh" out="$OUT" label="$LABEL" objectStore="$OBJECT_STORE" env="$ENV_FILE" startup="$STARTUP_FILE" \
-    yieldBudget="$YIELD_BUDGET" brokerPort="$BROKER_PORT" appOpts="$APP_OPTS${PG_URL_PARAMS:+ pg:$PG_URL_PARAMS}${MYSQL_URL_PARAMS:+ mysql:$MYSQL_URL_PARAMS}"
+    yieldBudget="$YIELD_BUDGET" brokerPort="$BROKER_PORT" appOpts="$APP_OPTS${PG_URL_PARAMS:+ pg:$PG_URL_PARAMS}${MYSQL_URL_PARAMS:+ mysql:$MYSQL_URL_PARAMS}" \
+    "${CMR_ARGS[@]}"
 fi
 if [ "$PROFILE" = 1 ]; then
     jcmd "$APP_PID" JFR.dump name=bench filename="$WORK/app.jfr" >/dev/null

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.crossbank.ledger.TransferRecord;
+import io.crossbank.recovery.commitmarkable.CommitMarkableLedger;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -19,6 +20,8 @@ import io.smallrye.config.WithName;
 public interface CrossbankConfig {
 
     Transfers transfers();
+
+    Xa xa();
 
     Accounts accounts();
 
@@ -57,6 +60,16 @@ public interface CrossbankConfig {
         /** The largest amount one transfer may move. */
         @WithDefault("1000000000.00")
         BigDecimal maxAmount();
+    }
+
+    interface Xa {
+
+        /**
+         * Read at start: the ledger (none, mysql, postgres) whose connection joins a cross-ledger XA transfer as
+         * Narayana's commit-markable resource instead of as an XA branch.
+         */
+        @WithDefault("none")
+        CommitMarkableLedger commitMarkableLedger();
     }
 
     interface Accounts {

@@ -1,6 +1,7 @@
 package io.crossbank;
 
 import io.crossbank.recovery.LedgerXaResourceNames;
+import io.crossbank.recovery.commitmarkable.CommitMarkableNames;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -14,6 +15,7 @@ public class CrossbankMain {
 
     public static void main(String... args) {
         LedgerXaResourceNames.install();
+        CommitMarkableNames.install();
         Quarkus.run(args);
     }
 }

@@ -24,6 +24,8 @@ final class ClosedLoop {
     /** What one mode sends: the endpoint and whether both accounts sit in different ledgers. */
     enum Mode {
         XA("xa", "/transfers", true, "cross-ledger transfer in one XA transaction (the product path, with its event in the outbox)"),
+        XA_CMR("xa-cmr", "/transfers", true, "the product path with MariaDB as the commit-markable ledger (a second app on the same"
+                + " databases, crossbank.xa.commit-markable-ledger=mysql): a local commit with a marker row instead of its XA branch"),
         XA_NO_EVENTS("xa-no-events", "/bench/xa-no-events-transfers", true, "the product path without the transfer's outbox row: what events cost"),
         SAGA("saga", "/transfers", true, "cross-ledger saga: local transactions one ledger at a time, answered once settled (within crossbank.saga.wait)",
                 ",\"mode\":\"saga\"", null, false),
@@ -103,18 +105,35 @@ final class ClosedLoop {
 
     private final HttpClient client;
     private final String baseUrl;
+    private final String commitMarkableUrl;
     private final int accounts;
 
     ClosedLoop(String baseUrl, int accounts) {
+        this(baseUrl, null, accounts);
+    }
+
+    /** {@code commitMarkableUrl}: the app that serves mode xa-cmr (null when the run has none). */
+    ClosedLoop(String baseUrl, String commitMarkableUrl, int accounts) {
         this.baseUrl = baseUrl;
+        this.commitMarkableUrl = commitMarkableUrl;
         this.accounts = accounts;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private String baseOf(Mode mode) {
+        if (mode != Mode.XA_CMR) {
+            return baseUrl;
+        }
+        if (commitMarkableUrl == null) {
+            throw new IllegalArgumentException("mode xa-cmr needs cmrUrl (run.sh starts that app when the plan names the mode)");
+        }
+        return commitMarkableUrl;
     }
 
     Result run(Mode mode, int concurrency, int accountPool, double warmupSeconds, double measureSeconds, Edge edge)
             throws InterruptedException {
         int pool = Math.min(accountPool, accounts);
-        URI uri = URI.create(baseUrl + mode.path);
+        URI uri = URI.create(baseOf(mode) + mode.path);
         Window window = new Window();
         List<Client> clients = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {

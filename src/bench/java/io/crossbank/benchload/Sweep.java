@@ -37,6 +37,8 @@ public final class Sweep {
     private final ClosedLoop loop;
     private final Path db;
     private final long appPid;
+    /** The second app of mode xa-cmr, or -1. */
+    private final long cmrPid;
     private final long pgPid;
     private final long myPid;
     private final BigDecimal expectedTotal;
@@ -45,9 +47,10 @@ public final class Sweep {
 
     private Sweep(Map<String, String> args) {
         this.args = args;
-        this.loop = new ClosedLoop(args.get("url"), intArg("accounts"));
+        this.loop = new ClosedLoop(args.get("url"), args.get("cmrUrl"), intArg("accounts"));
         this.db = Path.of(args.get("db"));
         this.appPid = Long.parseLong(args.get("appPid"));
+        this.cmrPid = Long.parseLong(args.getOrDefault("cmrPid", "-1"));
         this.pgPid = Long.parseLong(args.get("pgPid"));
         this.myPid = Long.parseLong(args.get("myPid"));
         this.expectedTotal = new BigDecimal(args.get("balance")).multiply(BigDecimal.valueOf(2L * intArg("accounts")));
@@ -179,7 +182,8 @@ public final class Sweep {
 
     private Map<String, Double> cpu() {
         Map<String, Double> cpu = new TreeMap<>();
-        cpu.put("app", Proc.cpuSeconds(appPid));
+        // Both apps when xa-cmr has its own: whichever serves the window, the other idles (its polls count against every mode).
+        cpu.put("app", Proc.cpuSeconds(appPid) + (cmrPid > 0 ? Proc.cpuSeconds(cmrPid) : 0));
         cpu.put("postgres", Proc.treeCpuSeconds(pgPid));
         cpu.put("mariadb", Proc.cpuSeconds(myPid));
         cpu.put("loadgen", Proc.cpuSeconds(ProcessHandle.current().pid()));
@@ -187,6 +191,10 @@ public final class Sweep {
         cpu.put("machineBusy", machine[0] / Proc.TICKS);
         cpu.put("machineTotal", machine[1] / Proc.TICKS);
         long[] syscalls = Proc.syscalls(appPid);
+        long[] cmrSyscalls = cmrPid > 0 ? Proc.syscalls(cmrPid) : null;
+        if (syscalls != null && cmrSyscalls != null) {
+            syscalls = new long[] { syscalls[0] + cmrSyscalls[0], syscalls[1] + cmrSyscalls[1] };
+        }
         if (syscalls != null) {
             cpu.put("appReadSyscalls", (double) syscalls[0]);
             cpu.put("appWriteSyscalls", (double) syscalls[1]);

@@ -13,6 +13,8 @@ import com.mysql.cj.jdbc.MysqlXADataSource;
 
 import org.postgresql.xa.PGXADataSource;
 
+import io.crossbank.ledger.LedgerName;
+import io.crossbank.recovery.commitmarkable.LedgerNaming;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -46,8 +48,10 @@ public class LedgerRecoveryRegistration {
         mysql.setURL(config.getValue("quarkus.datasource.mysql.jdbc.url", String.class));
         mysql.setUser(config.getValue("quarkus.datasource.mysql.username", String.class));
         mysql.setPassword(config.getOptionalValue("quarkus.datasource.mysql.password", String.class).orElse(null));
-        helpers = List.of(new LedgerRecoveryHelper(LedgerXaResourceNames.POSTGRES, postgres),
-                new LedgerRecoveryHelper(LedgerXaResourceNames.MYSQL, mysql));
+        // The same pass tells the commit-markable recovery module's naming whether each ledger can be reached.
+        helpers = List.of(
+                new LedgerRecoveryHelper(LedgerXaResourceNames.POSTGRES, postgres, reached -> LedgerNaming.reachable(LedgerName.POSTGRES, reached)),
+                new LedgerRecoveryHelper(LedgerXaResourceNames.MYSQL, mysql, reached -> LedgerNaming.reachable(LedgerName.MYSQL, reached)));
         helpers.forEach(module::addXAResourceRecoveryHelper);
         Log.infof("Recovery registered for %s and %s", LedgerXaResourceNames.POSTGRES, LedgerXaResourceNames.MYSQL);
     }

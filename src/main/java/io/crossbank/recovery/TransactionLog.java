@@ -1,5 +1,10 @@
 package io.crossbank.recovery;
 
+import java.io.IOException;
+import java.util.Optional;
+
+import javax.transaction.xa.Xid;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.arjuna.ats.arjuna.common.Uid;
@@ -8,6 +13,8 @@ import com.arjuna.ats.arjuna.exceptions.ObjectStoreException;
 import com.arjuna.ats.arjuna.objectstore.StateStatus;
 import com.arjuna.ats.arjuna.objectstore.StoreManager;
 import com.arjuna.ats.arjuna.recovery.RecoverAtomicAction;
+import com.arjuna.ats.arjuna.state.InputObjectState;
+import com.arjuna.ats.internal.jta.recovery.arjunacore.RecoverConnectableAtomicAction;
 
 import io.quarkus.logging.Log;
 
@@ -34,6 +41,50 @@ public class TransactionLog {
 
     /** The record type of a JTA transaction (com.arjuna.ats.arjuna.AtomicAction#type()). */
     public static final String ATOMIC_ACTION = "/StateManager/BasicAction/TwoPhaseCoordinator/AtomicAction";
+
+    /**
+     * A logged transaction with a commit-markable ledger: the ledger's name as logged, the Xid of its marker row,
+     * and the outcome once recovery has read the marker into the record (empty before).
+     */
+    public record CommitMarked(String resourceName, Xid xid, Optional<Boolean> committed) {
+    }
+
+    /**
+     * Narayana's commit-markable recovery module moves such a record to this type while it works on it (between two of
+     * its passes, or while the ledger is unreachable); AtomicAction recovery does not see it there.
+     */
+    public static final String CONNECTABLE_ATOMIC_ACTION = RecoverConnectableAtomicAction.CONNECTABLE_ATOMIC_ACTION_TYPE;
+
+    /**
+     * Whether this transaction's log record has a commit-markable ledger, under either record type: its outcome is
+     * then that ledger's marker row, not the record itself.
+     */
+    public Optional<CommitMarked> commitMarked(Uid transaction) {
+        for (String type : new String[] { ATOMIC_ACTION, CONNECTABLE_ATOMIC_ACTION }) {
+            try {
+                var store = StoreManager.getRecoveryStore();
+                if (store.currentState(transaction, type) == StateStatus.OS_UNKNOWN) {
+                    continue;
+                }
+                InputObjectState state = store.read_committed(transaction, type);
+                if (state == null) {
+                    continue;
+                }
+                RecoverConnectableAtomicAction action = new RecoverConnectableAtomicAction(type, transaction, state);
+                if (action.getCommitMarkableResourceJndiName() == null) {
+                    return Optional.empty();
+                }
+                Optional<Boolean> committed = action.containsIncompleteCommitMarkableResourceRecord()
+                        ? Optional.empty()
+                        : Optional.of(action.wasConfirmedCommitted());
+                return Optional.of(new CommitMarked(action.getCommitMarkableResourceJndiName(), action.getXid(), committed));
+            } catch (ObjectStoreException | IOException | RuntimeException e) {
+                Log.debugf("Cannot read the %s record of %s: %s", type, transaction, e.getMessage());
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
 
     public Entry lookup(Uid transaction) {
         try {

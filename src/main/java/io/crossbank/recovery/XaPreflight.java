@@ -18,9 +18,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.crossbank.CrossbankConfig;
 import io.crossbank.ledger.LedgerName;
 import io.crossbank.ledger.Ledgers;
 import io.crossbank.problems.DatabaseFailures;
+import io.crossbank.recovery.commitmarkable.CommitMarkableLedger;
+import io.crossbank.recovery.commitmarkable.CommitMarkableNames;
 import io.quarkus.runtime.LaunchMode;
 
 /**
@@ -41,8 +44,9 @@ public class XaPreflight {
     private final String objectStoreType;
     private final String objectStoreDirectory;
     private final boolean participantNamesInstalled;
+    private final CommitMarkableLedger commitMarkable;
 
-    XaPreflight(Ledgers ledgers,
+    XaPreflight(Ledgers ledgers, CrossbankConfig config,
             @ConfigProperty(name = "quarkus.datasource.postgres.jdbc.max-size") int postgresPoolSize,
             @ConfigProperty(name = "quarkus.transaction-manager.node-name") String nodeName,
             @ConfigProperty(name = "quarkus.transaction-manager.object-store.type", defaultValue = "file-system") String objectStoreType,
@@ -55,11 +59,12 @@ public class XaPreflight {
         this.objectStoreDirectory = objectStoreDirectory;
         // Narayana's participant records read the plugin once, at startup: the answer cannot change later.
         this.participantNamesInstalled = LedgerXaResourceNames.installed();
+        this.commitMarkable = config.xa().commitMarkableLedger();
     }
 
     public List<PreflightCheck> run() {
         return List.of(postgresPreparedTransactions(), mysqlVersion(), mysqlXaRecover(), nodeName(), objectStore(),
-                participantNames());
+                participantNames(), commitMarkableLedger());
     }
 
     PreflightCheck postgresPreparedTransactions() {
@@ -163,6 +168,24 @@ public class XaPreflight {
         return PreflightCheck.failed(name, "Narayana logs unnamed participants; a crash after a commit leaves a record that never clears",
                 "start through io.crossbank.CrossbankMain (java -jar and quarkus:dev do), or set -D" + LedgerXaResourceNames.PROPERTY
                         + "=" + LedgerXaResourceNames.class.getName());
+    }
+
+    PreflightCheck commitMarkableLedger() {
+        String name = "commit-markable ledger";
+        if (commitMarkable.ledger().isEmpty()) {
+            return PreflightCheck.passed(name, "none: both ledgers take part as XA branches");
+        }
+        LedgerName ledger = commitMarkable.ledger().get();
+        if (!CommitMarkableNames.installed(ledger)) {
+            return PreflightCheck.failed(name, ledger.apiName() + " is not listed as commit-markable: it would commit as a plain last resource",
+                    "start through io.crossbank.CrossbankMain, or set -D" + CommitMarkableNames.PROPERTY);
+        }
+        if (!CommitMarkableNames.recoveryModuleRunning()) {
+            return PreflightCheck.failed(name, "no recovery module reads the marker rows of " + ledger.apiName(),
+                    "keep com.arjuna.ats.internal.jta.recovery.arjunacore.CommitMarkableResourceRecordRecoveryModule in quarkus.transaction-manager.recovery-modules");
+        }
+        return PreflightCheck.passed(name, ledger.apiName() + " commits locally with a marker row after " + ledger.other().apiName()
+                + " has prepared; recovery reads the marker to decide");
     }
 
     private static PreflightCheck unreachable(String name, String ledger, Exception e) {

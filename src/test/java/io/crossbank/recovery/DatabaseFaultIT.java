@@ -45,7 +45,11 @@ class DatabaseFaultIT {
     }
 
     private CompletableFuture<Integer> transferPausedAt(String node, String rule) {
-        pausedAt(node, rule);
+        return transferPausedAt(node, rule, "none");
+    }
+
+    private CompletableFuture<Integer> transferPausedAt(String node, String rule, String commitMarkable) {
+        pausedAt(node, rule, commitMarkable);
         CompletableFuture<Integer> answer = Faults.transferInBackground(app.port(), from, to, "10.00");
         app.awaitLog("CRASHPOINT " + rule, Duration.ofSeconds(30));
         return answer;
@@ -53,7 +57,11 @@ class DatabaseFaultIT {
 
     /** Starts the app with the pause rule and opens the two accounts of the victim transfer. */
     private void pausedAt(String node, String rule) {
-        app = APPS.app(node);
+        pausedAt(node, rule, "none");
+    }
+
+    private void pausedAt(String node, String rule, String commitMarkable) {
+        app = APPS.app(node).with("CROSSBANK_XA_COMMIT_MARKABLE_LEDGER", commitMarkable);
         Faults.deleteObjectStore(app.objectStore());
         app.withByteman(rule).with("QUARKUS_LOG_CATEGORY__COM_ARJUNA__LEVEL", System.getProperty("crossbank.it.arjuna-log", "INFO")).start();
         RestAssured.port = app.port();
@@ -97,6 +105,71 @@ class DatabaseFaultIT {
         assertThat(answer.get(60, TimeUnit.SECONDS)).as("the decision was commit: the client is told so").isEqualTo(201);
         assertCommittedEverywhere((ledger.equals("postgres") ? "PostgreSQL" : "MariaDB")
                 + " killed after prepare (restart of the database to clean)", restart);
+    }
+
+    /*
+     * MariaDB as the commit-markable ledger (crossbank.xa.commit-markable-ledger=mysql): paused after PostgreSQL's
+     * branch prepared and the decision was logged, before MariaDB's local commit. A killed MariaDB loses that local
+     * transaction (marker row included), so the commit fails; Narayana, whose commit-markable record is the first
+     * to commit, then rolls the PostgreSQL branch back: nothing moved, and the client is not told it did.
+     */
+    @Test
+    void commitMarkableLedgerKilledBeforeItsCommitRollsBackBothLedgers() throws Exception {
+        CompletableFuture<Integer> answer = transferPausedAt("cmr-dbkill-mysql", "pause-before-commit", "mysql");
+        List<String> prepared = Sql.preparedBranchesOf(app.nodeName(), DATABASE);
+        assertThat(Sql.countPrepared(prepared, "postgres")).as("postgres branch prepared: %s", prepared).isEqualTo(1);
+        assertThat(Sql.countPrepared(prepared, "mysql")).as("mysql is no XA branch in this mode: %s", prepared).isZero();
+
+        XaDatabases.crashMysql();
+        long restart = System.nanoTime();
+        XaDatabases.start();
+        app.releasePause();
+
+        assertThat(answer.get(60, TimeUnit.SECONDS)).as("the transfer did not happen: the client is not told it did").isNotEqualTo(201)
+                .isNotEqualTo(-1);
+        Faults.awaitTrue("clean state after the lost local commit", Duration.ofSeconds(60), () -> Faults.clean(app, DATABASE));
+        Faults.recordTime("MariaDB (commit-markable) killed before its local commit (rolled back; restart of the database to clean)",
+                Duration.ofNanos(System.nanoTime() - restart));
+        assertThat(Sql.balance(from, DATABASE)).as("postgres account").isEqualByComparingTo("100.00");
+        assertThat(Sql.balance(to, DATABASE)).as("mysql account").isEqualByComparingTo("0.00");
+        assertThat(Sql.journalRowsOfAccount(from, DATABASE) + Sql.journalRowsOfAccount(to, DATABASE)).as("journal rows").isZero();
+        Faults.assertInvariants(DATABASE, app, new BigDecimal("100.00"), List.of(from, to), List.of());
+    }
+
+    /* The XA ledger of the commit-markable mode killed after its prepare: MariaDB commits (marker row), PostgreSQL later. */
+    @Test
+    void xaLedgerKilledAfterPrepareInCommitMarkableModeIsCommittedWhenBack() throws Exception {
+        CompletableFuture<Integer> answer = transferPausedAt("cmr-dbkill-postgres", "pause-before-commit", "mysql");
+        assertThat(Sql.countPrepared(Sql.preparedBranchesOf(app.nodeName(), DATABASE), "postgres")).as("postgres branch prepared").isEqualTo(1);
+
+        XaDatabases.crashPostgres();
+        long restart = System.nanoTime();
+        XaDatabases.start();
+        app.releasePause();
+
+        assertThat(answer.get(60, TimeUnit.SECONDS)).as("the decision was commit: the client is told so").isEqualTo(201);
+        assertCommittedEverywhere("PostgreSQL killed after prepare, commit-markable mysql (restart of the database to clean)", restart);
+    }
+
+    /*
+     * The commit-markable ledger's COMMIT reached MariaDB, its answer did not: the driver reports a broken
+     * connection. Agroal reports that as "rolled back" (XAER_RMERR), and Narayana would roll the PostgreSQL branch
+     * back although MariaDB's half, marker row included, has committed. The marker row says what happened.
+     */
+    @Test
+    void commitMarkableCommitWhoseAnswerIsLostIsCommittedInBothLedgers() throws Exception {
+        app = APPS.app("cmr-lost-answer").with("CROSSBANK_XA_COMMIT_MARKABLE_LEDGER", "mysql");
+        Faults.deleteObjectStore(app.objectStore());
+        app.withByteman("lose-cmr-commit-answer").start();
+        RestAssured.port = app.port();
+        from = openAccount("postgres", "100.00");
+        to = openAccount("mysql", "0.00");
+
+        int status = Faults.transferInBackground(app.port(), from, to, "10.00").get(60, TimeUnit.SECONDS);
+        long lost = System.nanoTime();
+        assertThat(app.logText()).contains("CRASHPOINT lose-cmr-commit-answer");
+        assertThat(status).as("the transfer committed: the client is told so").isEqualTo(201);
+        assertCommittedEverywhere("answer of the commit-markable commit lost (commit-markable mysql; to clean)", lost);
     }
 
     @Test

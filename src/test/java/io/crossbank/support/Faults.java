@@ -72,9 +72,13 @@ public final class Faults {
         }
     }
 
-    /** Nothing in doubt for this node: no prepared branch in either database, no record in its log. */
+    /**
+     * Nothing in doubt for this node: no prepared branch in either database, no record in its log, and no marker row
+     * of a commit-markable ledger left (recovery deletes each once its transaction is complete).
+     */
     public static boolean clean(AppProcess app, String database) {
-        return Sql.preparedBranchesOf(app.nodeName(), database).isEmpty() && transactionRecords(app.objectStore()).isEmpty();
+        return Sql.preparedBranchesOf(app.nodeName(), database).isEmpty() && transactionRecords(app.objectStore()).isEmpty()
+                && Sql.markerRowsOf(app.nodeName(), database) == 0;
     }
 
     public static void deleteObjectStore(Path objectStore) {
@@ -91,7 +95,7 @@ public final class Faults {
     /**
      * The invariants every fault test ends with: the money of these accounts is what it was, no balance is
      * negative, each acknowledged transfer is journalled exactly once in both ledgers, nothing is prepared
-     * anywhere and the node's log is empty.
+     * anywhere, the node's log is empty and no marker row of the node is left.
      */
     public static void assertInvariants(String database, AppProcess app, BigDecimal expectedTotal, List<String> accounts,
             List<String> acknowledgedCrossLedgerTransfers) {
@@ -104,6 +108,8 @@ public final class Faults {
         }
         assertThat(Sql.preparedBranches()).as("prepared branches in either database").isEmpty();
         assertThat(transactionRecords(app.objectStore())).as("records in the object store of %s", app.nodeName()).isEmpty();
+        assertThat(Sql.markerRowsOf(app.nodeName(), database)).as("commit-markable marker rows of %s left after recovery", app.nodeName())
+                .isZero();
     }
 
     /** Keeps the measured times for the closing note and the README: target/recovery-times.md. */

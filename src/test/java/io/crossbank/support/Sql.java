@@ -207,6 +207,27 @@ public final class Sql {
         return branches;
     }
 
+    /**
+     * Marker rows one Narayana node left in a ledger's commit-markable table ({@code xids}, db/&lt;ledger&gt;/V7): one per
+     * cross-ledger transaction the commit-markable ledger committed, until recovery deletes it once complete.
+     */
+    public static int markerRowsOf(String nodeName, String ledger, String database) {
+        try (Connection c = ledger.equals("postgres") ? postgres(database) : mysql(database);
+                PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM xids WHERE transactionManagerID = ?")) {
+            s.setString(1, nodeName);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static int markerRowsOf(String nodeName, String database) {
+        return markerRowsOf(nodeName, "postgres", database) + markerRowsOf(nodeName, "mysql", database);
+    }
+
     public static long countPrepared(List<String> branches, String ledger) {
         return branches.stream().filter(b -> b.startsWith(ledger + " ")).count();
     }

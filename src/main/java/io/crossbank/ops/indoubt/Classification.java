@@ -11,6 +11,11 @@ public enum Classification {
             + "object store). Resolve it by hand only if that instance is gone for good."),
     FOREIGN_FORMAT(true, "Not a Narayana Xid (another transaction manager, or a PREPARE TRANSACTION typed by hand): no "
             + "recovery of this service will ever resolve it."),
+    MARKED_COMMIT(false, "This node logged the transaction with a commit-markable ledger, whose marker row exists: that "
+            + "ledger committed, and recovery commits this branch."),
+    UNMARKED_ROLLBACK(false, "This node logged the transaction with a commit-markable ledger, which has no marker row for it: "
+            + "that ledger never committed, and recovery rolls this branch back (unless the coordinator is still committing it, "
+            + "which takes milliseconds)."),
     UNDETERMINED(false, "This node's branch, but its transaction log could not be read: see the service log.");
 
     private final boolean manualResolution;

@@ -2,6 +2,8 @@ package io.crossbank.ops.indoubt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Optional;
+
 import io.crossbank.recovery.TransactionLog;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +16,13 @@ class BranchClassifierTest {
         assertThat(BranchClassifier.classify(TransactionLog.Entry.ABSENT)).isEqualTo(Classification.ORPHAN);
         assertThat(BranchClassifier.classify(TransactionLog.Entry.HEURISTIC)).isEqualTo(Classification.HEURISTIC);
         assertThat(BranchClassifier.classify(TransactionLog.Entry.UNREADABLE)).isEqualTo(Classification.UNDETERMINED);
+    }
+
+    @Test
+    void aCommitMarkableTransactionIsClassifiedByItsMarkerRow() {
+        assertThat(BranchClassifier.classifyMarked(Optional.of(true))).isEqualTo(Classification.MARKED_COMMIT);
+        assertThat(BranchClassifier.classifyMarked(Optional.of(false))).isEqualTo(Classification.UNMARKED_ROLLBACK);
+        assertThat(BranchClassifier.classifyMarked(Optional.<Boolean> empty())).isEqualTo(Classification.UNDETERMINED);
     }
 
     @Test
