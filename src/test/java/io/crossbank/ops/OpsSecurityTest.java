@@ -22,7 +22,8 @@ class OpsSecurityTest {
     @CsvSource({ "GET, /ops/in-doubt", "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit",
             "POST, /ops/in-doubt/mysql/" + SOME_BRANCH + "/rollback?dryRun=false", "GET, /ops/events",
             "POST, /ops/events/postgres/" + SOME_EVENT + "/redrive?dryRun=false", "GET, /ops/sagas",
-            "POST, /ops/sagas/" + SOME_EVENT + "/redrive?dryRun=false", "POST, /ops/sagas/" + SOME_EVENT + "/compensate?dryRun=false" })
+            "POST, /ops/sagas/" + SOME_EVENT + "/redrive?dryRun=false", "POST, /ops/sagas/" + SOME_EVENT + "/compensate?dryRun=false",
+            "POST, /ops/drain", "GET, /ops/nodes" })
     void withoutCredentialsTheAnswerIs401WithABasicChallenge(String method, String path) {
         Response response = call(given(), method, path);
         assertProblem(response, 401, "authentication-required");
@@ -33,7 +34,8 @@ class OpsSecurityTest {
     @CsvSource({ "GET, /ops/in-doubt", "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit",
             "POST, /ops/in-doubt/mysql/" + SOME_BRANCH + "/rollback?dryRun=false", "GET, /ops/events",
             "POST, /ops/events/mysql/" + SOME_EVENT + "/redrive?dryRun=false&republish=true", "GET, /ops/sagas?state=stuck",
-            "POST, /ops/sagas/" + SOME_EVENT + "/redrive", "POST, /ops/sagas/" + SOME_EVENT + "/compensate?dryRun=false" })
+            "POST, /ops/sagas/" + SOME_EVENT + "/redrive", "POST, /ops/sagas/" + SOME_EVENT + "/compensate?dryRun=false",
+            "POST, /ops/drain", "GET, /ops/nodes" })
     void aUserWithoutTheOpsRoleGets403(String method, String path) {
         assertProblem(call(given().auth().preemptive().basic("viewer", "viewer"), method, path), 403, "forbidden");
     }

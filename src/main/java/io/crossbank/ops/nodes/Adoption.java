@@ -46,6 +46,8 @@ public class Adoption {
     /** A table prefix, read from node_lease, is spliced into SQL: only what {@code TxlogTablePrefix} derives, or alike. */
     private static final Pattern SAFE_PREFIX = Pattern.compile("[A-Za-z0-9_]{1,60}");
     private static final String UNDEFINED_TABLE = "42P01";
+    /* Narayana's JDBC store keeps the record type without its leading slash ("StateManager/BasicAction/..."). */
+    private static final String STORED_TYPE = TransactionLog.ATOMIC_ACTION.substring(1);
 
     /** One adoption pass over a departed node. {@code complete}: nothing of it left in either database or in its log. */
     public record Result(String node, String by, Instant at, int committed, int rolledBack, int failed, int recordsRemoved,
@@ -148,8 +150,9 @@ public class Adoption {
     private Set<String> records(String table) throws SQLException {
         Set<String> uids = new HashSet<>();
         try (Connection c = txlog.get().getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT uidstring FROM " + table + " WHERE typename = ?")) {
-            s.setString(1, TransactionLog.ATOMIC_ACTION);
+                PreparedStatement s = c.prepareStatement("SELECT uidstring FROM " + table + " WHERE typename IN (?, ?)")) {
+            s.setString(1, STORED_TYPE);
+            s.setString(2, TransactionLog.ATOMIC_ACTION);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     uids.add(rs.getString(1));
@@ -166,9 +169,10 @@ public class Adoption {
 
     private int delete(String table, String uid) throws SQLException {
         try (Connection c = txlog.get().getConnection();
-                PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE uidstring = ? AND typename = ?")) {
+                PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE uidstring = ? AND typename IN (?, ?)")) {
             s.setString(1, uid);
-            s.setString(2, TransactionLog.ATOMIC_ACTION);
+            s.setString(2, STORED_TYPE);
+            s.setString(3, TransactionLog.ATOMIC_ACTION);
             return s.executeUpdate() > 0 ? 1 : 0;
         }
     }

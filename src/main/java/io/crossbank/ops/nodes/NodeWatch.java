@@ -162,12 +162,20 @@ public class NodeWatch {
     }
 
     private void watch() {
+        if (watch(true)) {
+            watch(false); // what the adoption left, for the view and the metric
+        }
+    }
+
+    /** @return whether it adopted something */
+    private boolean watch(boolean adopting) {
+        boolean adopted = false;
         InDoubtScan scan = inDoubt.scan();
         List<NodeLeases.Lease> rows;
         try {
             rows = leases.all();
         } catch (SQLException e) {
-            return;
+            return false;
         }
         lastLeases = rows;
         Map<String, NodeLeases.Lease> byNode = rows.stream().collect(Collectors.toMap(NodeLeases.Lease::node, Function.identity()));
@@ -188,19 +196,21 @@ public class NodeWatch {
             List<InDoubtBranch> branches = foreign.getOrDefault(other, List.of());
             boolean adoptable = jdbcStore && config.adopt() && lease != null && lease.tablePrefix() != null;
             found.add(departed(other, branches, lease, adoptable, scan.scannedAt()));
-            if (adoptable && !leaving && renewedInARow >= RENEWALS_BEFORE_ADOPTING) {
-                adopt(other, lease.tablePrefix());
+            if (adopting && adoptable && !leaving && renewedInARow >= RENEWALS_BEFORE_ADOPTING) {
+                adopted |= adopt(other, lease.tablePrefix());
             }
         }
         departed = found;
         checkedAt = scan.scannedAt();
         departedGauge.register(found.stream().map(d -> MultiGauge.Row.of(Tags.of("node", d.node()), d.branches())).toList(), true);
+        return adopted;
     }
 
-    private void adopt(String other, String prefix) {
+    /** @return whether the adoption ran */
+    private boolean adopt(String other, String prefix) {
         try {
             if (!leases.claim(other, node, config.lease())) {
-                return;
+                return false;
             }
             Adoption.Result result = adoption.adopt(other, prefix, node, () -> stillOurs(other));
             adoptedCommits.increment(result.committed());
@@ -217,8 +227,10 @@ public class NodeWatch {
             if (result.complete()) {
                 leases.forget(other, node);
             }
+            return true;
         } catch (SQLException e) {
             Log.warnf("Adopting departed node %s failed (%s); retried in %s", other, DatabaseFailures.summary(e), config.renewPeriod());
+            return false;
         }
     }
 
