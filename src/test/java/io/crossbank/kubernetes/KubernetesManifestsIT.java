@@ -65,6 +65,8 @@ class KubernetesManifestsIT {
         JsonNode mount = mount(claim);
         String objectStore = env("QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DIRECTORY").path("value").asText();
         assertThat(objectStore).as("the object store directory on the claim's mount").startsWith(mount.path("mountPath").asText() + "/");
+        assertThat(statefulSet.at("/spec/template/spec/securityContext/fsGroup").asInt()).as("the image's user (185) may write the claim")
+                .isEqualTo(185);
         for (JsonNode volume : statefulSet.at("/spec/template/spec/volumes")) {
             assertThat(volume.has("persistentVolumeClaim")).as("a claim shared by every pod: %s", volume).isFalse();
         }

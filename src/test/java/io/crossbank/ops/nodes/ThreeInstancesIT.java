@@ -136,6 +136,9 @@ class ThreeInstancesIT {
     void aHaltedInstancesBranchesAreAdoptedByALiveOne() throws Exception {
         List<String[]> pairs = pairs(crossbank1, 3);
         double adoptedBefore = metric(crossbank1, "crossbank_adopted_branches_total{outcome=\"committed\"}");
+        // Undecided work of crossbank-0 as well (prepared, never logged): the adoption must roll it back (presumed abort).
+        List<String[]> orphanAccounts = pairs(crossbank1, 1);
+        orphanOf("crossbank-0", orphanAccounts.get(0));
         try (TransferLoad load = TransferLoad.start(List.of(crossbank0.port()), pairs)) {
             // The rule halts crossbank-0 at its first commit decision, with the other clients' transfers under way.
             crossbank0.awaitExit(Duration.ofSeconds(60));
@@ -158,6 +161,11 @@ class ThreeInstancesIT {
                 .isEqualTo(Sql.journalRowsPerTransfer("postgres", DATABASE));
         assertThat(metric(crossbank1, "crossbank_adopted_branches_total{outcome=\"committed\"}") - adoptedBefore)
                 .as("branches crossbank-1 committed for crossbank-0").isGreaterThanOrEqualTo(2);
+        assertThat(metric(crossbank1, "crossbank_adopted_branches_total{outcome=\"rolled_back\"}"))
+                .as("branches crossbank-1 rolled back for crossbank-0: at least its two orphans").isGreaterThanOrEqualTo(2);
+        assertThat(Sql.balance(orphanAccounts.get(0)[0], DATABASE)).as("the orphan's credit in postgres, rolled back")
+                .isEqualByComparingTo("100.00");
+        assertThat(Sql.balance(orphanAccounts.get(0)[1], DATABASE)).as("the orphan's credit in mysql, rolled back").isZero();
         assertThat(adoptionAudits()).as("ops_audit rows of the adoption in both ledgers").isEqualTo(stranded.size());
         Response nodes = RestAssured.given().port(crossbank1.port()).auth().preemptive().basic("ops", "ops").get("/ops/nodes");
         assertThat(nodes.statusCode()).isEqualTo(200);
