@@ -346,5 +346,25 @@ public interface CrossbankConfig {
          */
         @WithDefault("true")
         boolean adopt();
+
+        /** With the file object store: scale the StatefulSet back up when a departed pod left branches (needs RBAC). */
+        Guard scaleGuard();
+
+        interface Guard {
+
+            /** Off by default: it needs a Role allowing get and patch on statefulsets/scale (src/main/kubernetes/scale-guard). */
+            @WithDefault("false")
+            boolean enabled();
+
+            /** The StatefulSet whose pods the node names are; unset, this pod's name without its ordinal. */
+            Optional<String> statefulSet();
+
+            /** Its namespace; unset, the pod's service account's. */
+            Optional<String> namespace();
+
+            /** The Kubernetes API server as a pod reaches it. */
+            @WithDefault("https://kubernetes.default.svc")
+            java.net.URI apiUrl();
+        }
     }
 }

@@ -136,6 +136,10 @@ class KubernetesManifestsIT {
         String jdbc = kustomize("src/main/kubernetes/jdbc-store");
         assertThat(jdbc).as("the JDBC object store variant").doesNotContain("volumeClaimTemplates").doesNotContain("tx-log")
                 .contains("QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_TYPE").contains("CROSSBANK_TXLOG_ENABLED");
+        String guard = kustomize("src/main/kubernetes/scale-guard");
+        assertThat(guard).as("the scale guard variant: its switch, a service account and a Role on the set's scale only")
+                .contains("CROSSBANK_NODES_SCALE_GUARD_ENABLED").contains("serviceAccountName: crossbank")
+                .contains("statefulsets/scale").doesNotContain("- statefulsets\n").contains("volumeClaimTemplates");
     }
 
     private static boolean kubectl() {

@@ -1,5 +1,6 @@
 package io.crossbank.ops.nodes;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -23,9 +24,10 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.crossbank.CrossbankConfig;
-import io.crossbank.ops.indoubt.InDoubtBranch;
-import io.crossbank.ops.indoubt.InDoubtBranches;
-import io.crossbank.ops.indoubt.InDoubtScan;
+import io.crossbank.ledger.LedgerName;
+import io.crossbank.ops.indoubt.NarayanaXid;
+import io.crossbank.ops.indoubt.PreparedBranch;
+import io.crossbank.ops.indoubt.PreparedBranchScanner;
 import io.crossbank.problems.DatabaseFailures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,7 +52,7 @@ public class NodeWatch {
 
     private final NodeLeases leases;
     private final Adoption adoption;
-    private final InDoubtBranches inDoubt;
+    private final PreparedBranchScanner scanner;
     private final CrossbankConfig.Nodes config;
     private final String node;
     private final boolean jdbcStore;
@@ -59,6 +61,8 @@ public class NodeWatch {
     private final Counter adoptedCommits;
     private final Counter adoptedRollbacks;
     private final Deque<Adoption.Result> adoptions = new ArrayDeque<>();
+    private final Deque<ScaleGuard.Action> scaleUps = new ArrayDeque<>();
+    private final Optional<ScaleGuard> guard;
     private ScheduledExecutorService timer;
     private volatile int renewedInARow;
     private volatile boolean leaving;
@@ -67,23 +71,36 @@ public class NodeWatch {
     private volatile List<NodesView.DepartedNode> departed = List.of();
     private volatile Instant checkedAt;
 
-    NodeWatch(NodeLeases leases, Adoption adoption, InDoubtBranches inDoubt, CrossbankConfig config, MeterRegistry registry,
+    NodeWatch(NodeLeases leases, Adoption adoption, PreparedBranchScanner scanner, CrossbankConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.transaction-manager.node-name") String node,
             @ConfigProperty(name = "quarkus.transaction-manager.object-store.type", defaultValue = "file-system") String storeType,
             @ConfigProperty(name = "quarkus.transaction-manager.object-store.table-prefix", defaultValue = "quarkus_") String tablePrefix) {
         this.leases = leases;
         this.adoption = adoption;
-        this.inDoubt = inDoubt;
+        this.scanner = scanner;
         this.config = config.nodes();
         this.node = node;
         this.jdbcStore = storeType.equalsIgnoreCase("jdbc") && config.txlog().enabled();
         this.tablePrefix = jdbcStore ? tablePrefix : null;
+        this.guard = guard(config.nodes().scaleGuard(), node, jdbcStore);
         this.departedGauge = MultiGauge.builder("crossbank.departed.node.branches")
                 .description("Prepared branches of a node name with no live instance (departed), per node").register(registry);
         this.adoptedCommits = Counter.builder("crossbank.adopted.branches").tag("outcome", "committed")
                 .description("Branches of departed nodes this instance resolved").register(registry);
         this.adoptedRollbacks = Counter.builder("crossbank.adopted.branches").tag("outcome", "rolled_back")
                 .description("Branches of departed nodes this instance resolved").register(registry);
+    }
+
+    private static Optional<ScaleGuard> guard(CrossbankConfig.Nodes.Guard config, String node, boolean jdbcStore) {
+        if (!config.enabled() || jdbcStore) {
+            return Optional.empty(); // with the JDBC store a departed node is adopted instead
+        }
+        try {
+            return Optional.of(new ScaleGuard(ScaleGuard.inPod(node, config.statefulSet(), config.namespace(), config.apiUrl())));
+        } catch (IOException | RuntimeException e) {
+            Log.errorf("The scale guard is on but cannot work: %s", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     void start(@Observes StartupEvent startup) {
@@ -124,8 +141,12 @@ public class NodeWatch {
         synchronized (adoptions) {
             adopted = List.copyOf(adoptions);
         }
-        return new NodesView(node, state, jdbcStore ? "jdbc" : "file", jdbcStore && config.adopt(), lastDrain, lastLeases, departed,
-                adopted, leaseProblem, checkedAt);
+        List<ScaleGuard.Action> guarded;
+        synchronized (scaleUps) {
+            guarded = List.copyOf(scaleUps);
+        }
+        return new NodesView(node, state, jdbcStore ? "jdbc" : "file", jdbcStore && config.adopt(), guard.isPresent(), lastDrain,
+                lastLeases, departed, adopted, guarded, leaseProblem, checkedAt);
     }
 
     private void tick() {
@@ -170,7 +191,17 @@ public class NodeWatch {
     /** @return whether it adopted something */
     private boolean watch(boolean adopting) {
         boolean adopted = false;
-        InDoubtScan scan = inDoubt.scan();
+        // The databases' own lists, not the operators' classified view: nothing here asks Narayana's log (or its recovery
+        // module's locks) while recovery runs; an unreachable ledger's branches are missing this round.
+        Instant now = Instant.now();
+        List<PreparedBranch> prepared = new ArrayList<>();
+        for (LedgerName ledger : LedgerName.values()) {
+            try {
+                prepared.addAll(scanner.scan(ledger));
+            } catch (SQLException e) {
+                Log.debugf("Node watch: ledger %s cannot be scanned: %s", ledger, DatabaseFailures.summary(e));
+            }
+        }
         List<NodeLeases.Lease> rows;
         try {
             rows = leases.all();
@@ -179,9 +210,9 @@ public class NodeWatch {
         }
         lastLeases = rows;
         Map<String, NodeLeases.Lease> byNode = rows.stream().collect(Collectors.toMap(NodeLeases.Lease::node, Function.identity()));
-        Map<String, List<InDoubtBranch>> foreign = scan.branches().stream()
-                .filter(branch -> branch.nodeName() != null && !branch.nodeName().equals(node))
-                .collect(Collectors.groupingBy(InDoubtBranch::nodeName, TreeMap::new, Collectors.toList()));
+        Map<String, List<PreparedBranch>> foreign = prepared.stream()
+                .filter(branch -> nodeOf(branch).filter(name -> !name.equals(node)).isPresent())
+                .collect(Collectors.groupingBy(branch -> nodeOf(branch).orElseThrow(), TreeMap::new, Collectors.toList()));
         Set<String> candidates = new LinkedHashSet<>(foreign.keySet());
         if (jdbcStore) {
             // An expired lease may leave log records without branches (a crash after both commits): adoption removes them.
@@ -193,15 +224,18 @@ public class NodeWatch {
             if (lease != null && lease.live() && !lease.holder().equals(node)) {
                 continue; // alive, or being adopted by another instance
             }
-            List<InDoubtBranch> branches = foreign.getOrDefault(other, List.of());
+            List<PreparedBranch> branches = foreign.getOrDefault(other, List.of());
             boolean adoptable = jdbcStore && config.adopt() && lease != null && lease.tablePrefix() != null;
-            found.add(departed(other, branches, lease, adoptable, scan.scannedAt()));
+            found.add(departed(other, branches, lease, adoptable, now));
             if (adopting && adoptable && !leaving && renewedInARow >= RENEWALS_BEFORE_ADOPTING) {
                 adopted |= adopt(other, lease.tablePrefix());
             }
+            if (adopting && !adoptable && !branches.isEmpty() && !leaving) {
+                guard.flatMap(g -> g.bringBack(other)).ifPresent(action -> keep(scaleUps, action));
+            }
         }
         departed = found;
-        checkedAt = scan.scannedAt();
+        checkedAt = now;
         departedGauge.register(found.stream().map(d -> MultiGauge.Row.of(Tags.of("node", d.node()), d.branches())).toList(), true);
         return adopted;
     }
@@ -217,12 +251,7 @@ public class NodeWatch {
             adoptedRollbacks.increment(result.rolledBack());
             if (result.committed() + result.rolledBack() + result.recordsRemoved() > 0 || result.complete()) {
                 Log.infof("Adopted departed node %s: %s", other, result.detail());
-                synchronized (adoptions) {
-                    adoptions.addFirst(result);
-                    while (adoptions.size() > ADOPTIONS_KEPT) {
-                        adoptions.removeLast();
-                    }
-                }
+                keep(adoptions, result);
             }
             if (result.complete()) {
                 leases.forget(other, node);
@@ -234,6 +263,15 @@ public class NodeWatch {
         }
     }
 
+    private static <T> void keep(Deque<T> kept, T entry) {
+        synchronized (kept) {
+            kept.addFirst(entry);
+            while (kept.size() > ADOPTIONS_KEPT) {
+                kept.removeLast();
+            }
+        }
+    }
+
     private boolean stillOurs(String other) {
         try {
             return leases.of(other).map(lease -> lease.holder().equals(node)).orElse(false);
@@ -242,11 +280,15 @@ public class NodeWatch {
         }
     }
 
-    private static NodesView.DepartedNode departed(String other, List<InDoubtBranch> branches, NodeLeases.Lease lease, boolean adoptable,
+    private static Optional<String> nodeOf(PreparedBranch branch) {
+        return branch.xid().flatMap(NarayanaXid::of).map(NarayanaXid::nodeName);
+    }
+
+    private static NodesView.DepartedNode departed(String other, List<PreparedBranch> branches, NodeLeases.Lease lease, boolean adoptable,
             Instant now) {
         Map<String, Integer> byLedger = new TreeMap<>();
-        branches.forEach(branch -> byLedger.merge(branch.ledger(), 1, Integer::sum));
-        long oldest = branches.stream().mapToLong(InDoubtBranch::ageSeconds).max().orElse(0);
+        branches.forEach(branch -> byLedger.merge(branch.ledger().apiName(), 1, Integer::sum));
+        long oldest = branches.stream().mapToLong(branch -> branch.age(now).toSeconds()).max().orElse(0);
         String explanation = adoptable
                 ? "no live instance: this instance adopts its recovery from its JDBC object store table " + lease.tablePrefix()
                         + "jbosststxtable"

@@ -11,12 +11,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * this instance adopted.
  *
  * @param objectStore  "jdbc" (a departed node's recovery can be adopted) or "file" (only that node's return resolves it)
+ * @param scaleGuard   whether this instance scales the StatefulSet back up for a departed pod's branches (files only)
+ * @param scaleUps     what the scale guard did lately
  * @param leaseProblem why the lease table could not be read or renewed lately, if so
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record NodesView(String node, Drain.State state, String objectStore, boolean adoption, DrainReport lastDrain,
-        List<NodeLeases.Lease> leases, List<DepartedNode> departed, List<Adoption.Result> adoptions, String leaseProblem,
-        Instant checkedAt) {
+public record NodesView(String node, Drain.State state, String objectStore, boolean adoption, boolean scaleGuard, DrainReport lastDrain,
+        List<NodeLeases.Lease> leases, List<DepartedNode> departed, List<Adoption.Result> adoptions, List<ScaleGuard.Action> scaleUps,
+        String leaseProblem, Instant checkedAt) {
 
     /**
      * A node name that still has prepared branches (or, with the JDBC store, log records) but no live instance.

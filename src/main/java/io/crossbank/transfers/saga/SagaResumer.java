@@ -78,7 +78,7 @@ public class SagaResumer {
         if (thread != null) {
             thread.join(timeout.toMillis());
         }
-        return releaseLeases("handed back by draining node %s");
+        return releaseLeases("Handing back %d saga(s) of ledger %s that draining node %s held");
     }
 
     /** Asks the resumer to look for due sagas now. */
@@ -86,13 +86,14 @@ public class SagaResumer {
         wakeUps.offer(Boolean.TRUE);
     }
 
-    private int releaseLeases(String what) {
+    /** @param message with the count, the ledger and this node, in that order */
+    private int releaseLeases(String message) {
         int total = 0;
         for (Ledger ledger : ledgers.all()) {
             try {
                 int released = ledger.releaseSagaLeasesOf(node);
                 if (released > 0) {
-                    Log.infof("%d saga(s) of ledger %s " + what, released, ledger.name(), node);
+                    Log.infof(message, released, ledger.name(), node);
                 }
                 total = total < 0 ? total : total + released;
             } catch (SQLException e) {
@@ -105,7 +106,7 @@ public class SagaResumer {
     }
 
     private void run() {
-        releaseLeases("resumed: node %s held them before it stopped");
+        releaseLeases("Resuming %d saga(s) of ledger %s that node %s held before it stopped");
         while (running) {
             boolean more = false;
             for (Ledger ledger : ledgers.all()) {

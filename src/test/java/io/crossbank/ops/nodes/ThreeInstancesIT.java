@@ -29,7 +29,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.arjuna.ats.arjuna.common.Uid;
-import com.arjuna.ats.jta.xa.XidImple;
 
 import io.crossbank.ops.indoubt.BranchXid;
 import io.crossbank.support.AppProcess;
@@ -50,6 +49,8 @@ class ThreeInstancesIT {
 
     private static final String DATABASE = "crossbank_it_nodes";
     private static final String APP_USER = "crossbank";
+    /** Narayana's format id (XATxConverter.FORMAT_ID). */
+    private static final int NARAYANA_FORMAT = 131077;
     private static final Pattern DRAINED = Pattern.compile("Drained node crossbank-2 in (\\d+) ms");
     private static final Pattern DRAINING = Pattern.compile("Draining node crossbank-2 \\(SIGTERM\\): .*?, (\\d+) in flight");
     @RegisterExtension
@@ -222,13 +223,14 @@ class ThreeInstancesIT {
 
     /** A prepared branch in each ledger with a Narayana Xid of this node name, crediting 1.00 to each account, no log record. */
     private static BranchXid orphanOf(String nodeName, String[] accounts) throws SQLException {
-        Uid transaction = new Uid();
-        BranchXid ours = BranchXid.of(new XidImple(transaction, true, null));
-        byte[] uid = transaction.getBytes();
+        // Narayana's layout (XATxConverter): gtrid = transaction Uid + node name, bqual = branch Uid + 8 bytes. Built by hand:
+        // XidImple would start a transaction status manager in this JVM, writing an ObjectStore into the working directory.
+        byte[] uid = new Uid().getBytes();
         byte[] node = nodeName.getBytes(StandardCharsets.UTF_8);
         byte[] gtrid = Arrays.copyOf(uid, uid.length + node.length);
         System.arraycopy(node, 0, gtrid, uid.length, node.length);
-        BranchXid xid = new BranchXid(ours.formatId(), gtrid, ours.getBranchQualifier());
+        byte[] bqual = Arrays.copyOf(new Uid().getBytes(), uid.length + 8);
+        BranchXid xid = new BranchXid(NARAYANA_FORMAT, gtrid, bqual);
         // As the application's login: PostgreSQL lets only the preparing user (or a superuser) finish a prepared transaction.
         try (Connection c = DriverManager.getConnection(Sql.postgresUrl(DATABASE), APP_USER, APP_USER)) {
             c.setAutoCommit(false);
