@@ -43,6 +43,10 @@ public interface CrossbankConfig {
 
     Saga saga();
 
+    Drain drain();
+
+    Nodes nodes();
+
     /** Read by the build (its private databases), declared so that they are known keys here too. */
     Db db();
 
@@ -341,5 +345,59 @@ public interface CrossbankConfig {
          */
         @WithDefault("15s")
         Duration metricsScanInterval();
+    }
+
+    /** Draining before this instance stops (SIGTERM) or on POST /ops/drain (docs/kubernetes.md). */
+    interface Drain {
+
+        /**
+         * The longest a drain waits for the transfers in flight and runs recovery passes until this node owns no log
+         * record and no prepared branch; what is left then is reported. Below the pod's termination grace period.
+         */
+        @WithDefault("45s")
+        Duration timeout();
+
+        /** Whether SIGTERM (Quarkus's shutdown) drains first; off in dev (each reload would drain) and tests. */
+        @WithDefault("true")
+        boolean onShutdown();
+    }
+
+    /** Node leases: which node names have a live instance, and who adopts a departed node's recovery (docs/kubernetes.md). */
+    interface Nodes {
+
+        /** How long a node's lease stays valid without renewal; a node whose lease expired is departed. */
+        @WithDefault("20s")
+        Duration lease();
+
+        /** How often each instance renews its own lease and looks for departed nodes. */
+        @WithDefault("5s")
+        Duration renewPeriod();
+
+        /**
+         * With the JDBC object store: whether a live instance adopts a departed node, i.e. commits the prepared branches
+         * its log decided, rolls back the others and removes its finished log records.
+         */
+        @WithDefault("true")
+        boolean adopt();
+
+        /** With the file object store: scale the StatefulSet back up when a departed pod left branches (needs RBAC). */
+        Guard scaleGuard();
+
+        interface Guard {
+
+            /** Off by default: it needs a Role allowing get and patch on statefulsets/scale (src/main/kubernetes/scale-guard). */
+            @WithDefault("false")
+            boolean enabled();
+
+            /** The StatefulSet whose pods the node names are; unset, this pod's name without its ordinal. */
+            Optional<String> statefulSet();
+
+            /** Its namespace; unset, the pod's service account's. */
+            Optional<String> namespace();
+
+            /** The Kubernetes API server as a pod reaches it. */
+            @WithDefault("https://kubernetes.default.svc")
+            java.net.URI apiUrl();
+        }
     }
 }

@@ -162,7 +162,8 @@
                                                 + "reference 00000000-0000-4000-8000-000000000000 to the operators.\"}"))),
                         @APIResponse(name = ApiDocument.SERVICE_UNAVAILABLE, description = "A ledger database is unreachable (type "
                                 + "ledger-unavailable), an account is locked by another transaction for too long (ledger-busy), or the "
-                                + "transaction ran past its timeout (transaction-timeout). Nothing was changed: retry later.",
+                                + "transaction ran past its timeout (transaction-timeout), or this instance is draining before it stops (draining: "
+                                + "another instance takes the retry). Nothing was changed: retry later.",
                                 headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying", required = true,
                                         schema = @Schema(type = SchemaType.INTEGER, minimum = "0", example = "1")),
                                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
@@ -176,7 +177,10 @@
                                                 @ExampleObject(name = "transaction-timeout", value = "{\"type\":\"urn:crossbank:problem:transaction-timeout\","
                                                         + "\"title\":\"Transaction timed out\",\"status\":503,\"detail\":\"The transaction was rolled "
                                                         + "back before it could commit (it ran past its timeout or was aborted); nothing was changed. "
-                                                        + "Retry later.\"}") })) }))
+                                                        + "Retry later.\"}"),
+                                                @ExampleObject(name = "draining", value = "{\"type\":\"urn:crossbank:problem:draining\","
+                                                        + "\"title\":\"Instance draining\",\"status\":503,\"detail\":\"Instance crossbank-2 is draining "
+                                                        + "before it stops and takes no new transfers; nothing was changed. Retry later.\"}") })) }))
 package io.crossbank;
 
 import org.eclipse.microprofile.openapi.annotations.Components;

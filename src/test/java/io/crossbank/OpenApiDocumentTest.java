@@ -93,7 +93,9 @@ class OpenApiDocumentTest {
                         Set.of(400, 401, 403, 404, 406, 409, 500, 503)),
                 new Operation("get", "/ops/sagas", true, 200, Set.of(), Set.of(400, 401, 403, 406, 500)),
                 new Operation("post", "/ops/sagas/{id}/redrive", true, 200, Set.of(), Set.of(400, 401, 403, 404, 406, 409, 500, 503)),
-                new Operation("post", "/ops/sagas/{id}/compensate", true, 200, Set.of(), Set.of(400, 401, 403, 404, 406, 409, 500, 503)));
+                new Operation("post", "/ops/sagas/{id}/compensate", true, 200, Set.of(), Set.of(400, 401, 403, 404, 406, 409, 500, 503)),
+                new Operation("post", "/ops/drain", true, 200, Set.of(), Set.of(401, 403, 406, 500)),
+                new Operation("get", "/ops/nodes", true, 200, Set.of(), Set.of(401, 403, 406, 500)));
     }
 
     @Test

@@ -112,7 +112,7 @@ public class BranchResolver {
      * accepts a bind parameter. The PostgreSQL gid comes from pg_prepared_xacts and is quoted as a literal; the
      * MySQL xid is hex digits and a number.
      */
-    static String statement(PreparedBranch branch, Action action) {
+    public static String statement(PreparedBranch branch, Action action) {
         if (branch.ledger() == LedgerName.POSTGRES) {
             String literal = "'" + branch.postgresGid().orElseThrow().replace("'", "''") + "'";
             return (action == Action.COMMIT ? "COMMIT PREPARED " : "ROLLBACK PREPARED ") + literal;

@@ -30,10 +30,11 @@ public class OpsAudit {
 
     /**
      * COMMIT, ROLLBACK: of an in-doubt branch; REDRIVE, REPUBLISH: of an outbox event; FREEZE, UNFREEZE: of an account;
-     * RESUME (POST /ops/sagas/{id}/redrive), COMPENSATE: of a saga. At most 10 characters (the column).
+     * RESUME (POST /ops/sagas/{id}/redrive), COMPENSATE: of a saga; DRAIN (POST /ops/drain): of a node, its name in
+     * {@code branch_id}. At most 10 characters (the column).
      */
     public enum Action {
-        COMMIT, ROLLBACK, REDRIVE, REPUBLISH, FREEZE, UNFREEZE, RESUME, COMPENSATE;
+        COMMIT, ROLLBACK, REDRIVE, REPUBLISH, FREEZE, UNFREEZE, RESUME, COMPENSATE, DRAIN;
 
         /** What the action is done to: an in-doubt branch, an outbox event or an account. */
         String subject() {
@@ -42,6 +43,7 @@ public class OpsAudit {
                 case REDRIVE, REPUBLISH -> "event";
                 case FREEZE, UNFREEZE -> "account";
                 case RESUME, COMPENSATE -> "saga";
+                case DRAIN -> "node";
             };
         }
     }
@@ -49,11 +51,12 @@ public class OpsAudit {
     /**
      * REDRIVEN, REPUBLISHED: of an event; APPLIED, UNCHANGED: a freeze or unfreeze that changed the account, or found it
      * so already; RESUMED: a saga made due now; COMPENSATED: a saga cancelled and refunded; CANCELLED: a saga's CANCELLED
-     * row written (or found) but its refund left to the resumer, the debited ledger having failed.
+     * row written (or found) but its refund left to the resumer, the debited ledger having failed; DRAINED, INCOMPLETE: a
+     * drain that left nothing of its node, or left something (named in the detail).
      */
     public enum Outcome {
         DRY_RUN, COMMITTED, ROLLED_BACK, REDRIVEN, REPUBLISHED, REFUSED, NOT_FOUND, FAILED, APPLIED, UNCHANGED, RESUMED, COMPENSATED,
-        CANCELLED
+        CANCELLED, DRAINED, INCOMPLETE
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.crossbank.ops;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -29,6 +30,9 @@ import io.crossbank.ledger.LedgerName;
 import io.crossbank.ops.OpsAudit.Action;
 import io.crossbank.ops.indoubt.InDoubtBranches;
 import io.crossbank.ops.indoubt.InDoubtScan;
+import io.crossbank.ops.nodes.Drain;
+import io.crossbank.ops.nodes.DrainReport;
+import io.crossbank.ops.nodes.NodesView;
 import io.crossbank.ops.sagas.SagaAction;
 import io.crossbank.ops.sagas.SagaOperator;
 import io.crossbank.ops.sagas.SagaPage;
@@ -70,6 +74,9 @@ public class OpsResource {
     private final SagaOperator sagaOperator;
     private final StatusReader status;
     private final SecurityIdentity identity;
+    // Field-injected so that the drain and node view stay apart from the constructor the other operator actions share.
+    @Inject
+    Drain drain;
 
     OpsResource(StatusReader status, InDoubtBranches inDoubt, RecoveryPass recovery, BranchResolver resolver, StuckEvents stuckEvents, EventRedriver redriver,
             Sagas sagas, SagaOperator sagaOperator, SecurityIdentity identity) {
@@ -115,6 +122,32 @@ public class OpsResource {
     @APIResponse(responseCode = "409", ref = ApiDocument.RECOVERY_DISABLED)
     public RecoveryReport recover() {
         return recovery.run(principal());
+    }
+
+    @POST
+    @Path("/drain")
+    @Operation(operationId = "drainInstance", summary = "Take this instance out of service without leaving work behind; audited",
+            description = "Readiness DOWN and new transfers refused (503 draining), the transfers in flight finished, recovery passes "
+                    + "run until this node name owns no log record and no prepared branch in either database, its sagas handed back "
+                    + "(lease released); at most crossbank.drain.timeout. The instance stays up, drained (SIGTERM does the same, "
+                    + "then stops). Answers when done; again, while or after draining, it answers that drain.")
+    @APIResponse(responseCode = "200", description = "The drain, complete or with what is left",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DrainReport.class)))
+    public DrainReport drain() {
+        return drain.drainBy(principal());
+    }
+
+    @GET
+    @Path("/nodes")
+    @RolesAllowed({ ROLE, VIEWER })
+    @Operation(operationId = "listNodes", summary = "This instance, the node leases, departed nodes with work left, and adoptions",
+            description = "A departed node has prepared branches (or, with the JDBC object store, log records) but no live lease. "
+                    + "With the JDBC object store a live instance adopts it: commits what its log decided, rolls back the rest. "
+                    + "With files only that node's return resolves its branches.")
+    @APIResponse(responseCode = "200", description = "The nodes",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = NodesView.class)))
+    public NodesView nodes() {
+        return drain.nodes();
     }
 
     /** Dry run unless {@code dryRun=false}: deciding a branch by hand cannot be undone. */

@@ -32,7 +32,8 @@ public enum ProblemType {
     INTERNAL_ERROR(500, "internal-error", "Internal error"),
     LEDGER_BUSY(503, "ledger-busy", "Ledger busy"),
     LEDGER_UNAVAILABLE(503, "ledger-unavailable", "Ledger unavailable"),
-    TRANSACTION_TIMEOUT(503, "transaction-timeout", "Transaction timed out");
+    TRANSACTION_TIMEOUT(503, "transaction-timeout", "Transaction timed out"),
+    DRAINING(503, "draining", "Instance draining");
 
     private final int status;
     private final URI type;

@@ -57,7 +57,10 @@ public class TransferService {
     private final BigDecimal maxAmount;
     private final TransferRecord.Mode defaultMode;
 
-    TransferService(TransferModes modes, Ledgers ledgers, TransferMetrics metrics, CrossbankConfig config) {
+    private final TransferGate gate;
+
+    TransferService(TransferModes modes, Ledgers ledgers, TransferMetrics metrics, CrossbankConfig config, TransferGate gate) {
+        this.gate = gate;
         this.modes = modes;
         this.ledgers = ledgers;
         this.metrics = metrics;
@@ -85,7 +88,7 @@ public class TransferService {
     private Result transfer(TransferRequest request, String idempotencyKey, boolean withEvent, Optional<Duration> wait) {
         long start = System.nanoTime();
         Route route = Route.UNROUTED;
-        try {
+        try (TransferGate.Ticket admitted = gate.admit()) {
             TransferCommand parsed = TransferCommand.of(request, idempotencyKey, maxAmount, defaultMode);
             TransferCommand command = (withEvent ? parsed : parsed.withoutEvent()).withWait(wait);
             route = command.crossLedger() ? Route.CROSS_LEDGER : Route.SAME_LEDGER;

@@ -22,7 +22,8 @@ class OpsSecurityTest {
     @CsvSource({ "GET, /ops/status", "GET, /ops/in-doubt", "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit",
             "POST, /ops/in-doubt/mysql/" + SOME_BRANCH + "/rollback?dryRun=false", "GET, /ops/events",
             "POST, /ops/events/postgres/" + SOME_EVENT + "/redrive?dryRun=false", "GET, /ops/sagas",
-            "POST, /ops/sagas/" + SOME_EVENT + "/redrive?dryRun=false", "POST, /ops/sagas/" + SOME_EVENT + "/compensate?dryRun=false" })
+            "POST, /ops/sagas/" + SOME_EVENT + "/redrive?dryRun=false", "POST, /ops/sagas/" + SOME_EVENT + "/compensate?dryRun=false",
+            "POST, /ops/drain", "GET, /ops/nodes" })
     void withoutCredentialsTheAnswerIs401WithABasicChallenge(String method, String path) {
         Response response = call(given(), method, path);
         assertProblem(response, 401, "authentication-required");
@@ -34,7 +35,7 @@ class OpsSecurityTest {
             "POST, /ops/in-doubt/mysql/" + SOME_BRANCH + "/rollback?dryRun=false", "GET, /ops/events",
             "POST, /ops/events/mysql/" + SOME_EVENT + "/redrive?dryRun=false&republish=true", "GET, /ops/sagas?state=stuck",
             "POST, /ops/sagas/" + SOME_EVENT + "/redrive", "POST, /ops/sagas/" + SOME_EVENT + "/compensate?dryRun=false",
-            "GET, /ops/console" })
+            "GET, /ops/console", "POST, /ops/drain", "GET, /ops/nodes" })
     void aUserWithNeitherRoleGets403(String method, String path) {
         Response response = call(given().auth().preemptive().basic("stranger", "stranger"), method, path);
         assertThat(response.statusCode()).as("%s %s for a user without role: %s", method, path, response.body().asString()).isEqualTo(403);
@@ -44,7 +45,8 @@ class OpsSecurityTest {
     @CsvSource({ "POST, /ops/recovery", "POST, /ops/in-doubt/postgres/" + SOME_BRANCH + "/commit",
             "POST, /ops/in-doubt/mysql/" + SOME_BRANCH + "/rollback?dryRun=false",
             "POST, /ops/events/mysql/" + SOME_EVENT + "/redrive?dryRun=false&republish=true",
-            "POST, /ops/sagas/" + SOME_EVENT + "/redrive", "POST, /ops/sagas/" + SOME_EVENT + "/compensate?dryRun=false" })
+            "POST, /ops/sagas/" + SOME_EVENT + "/redrive", "POST, /ops/sagas/" + SOME_EVENT + "/compensate?dryRun=false",
+            "POST, /ops/drain" })
     void aViewerMayNotAct(String method, String path) {
         String detail = assertProblem(call(given().auth().preemptive().basic("viewer", "viewer"), method, path), 403, "forbidden");
         assertThat(detail).contains("role 'ops'");
@@ -52,7 +54,7 @@ class OpsSecurityTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({ "GET, /ops/status", "GET, /ops/in-doubt", "GET, /ops/events", "GET, /ops/sagas", "GET, /ops/sagas?state=stuck",
-            "GET, /ops/console", "GET, /ops/console/console.js" })
+            "GET, /ops/nodes", "GET, /ops/console", "GET, /ops/console/console.js" })
     void aViewerMayRead(String method, String path) {
         Response response = call(given().auth().preemptive().basic("viewer", "viewer"), method, path);
         assertThat(response.statusCode()).as("%s %s for role viewer: %s", method, path, response.body().asString()).isEqualTo(200);

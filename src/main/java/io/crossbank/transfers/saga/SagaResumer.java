@@ -1,6 +1,7 @@
 package io.crossbank.transfers.saga;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -65,23 +66,47 @@ public class SagaResumer {
         }
     }
 
+    /**
+     * For a drain: claims no more sagas, lets the one it is advancing finish (up to the timeout), then hands back every
+     * lease this node holds, so that another instance resumes them at once rather than after the lease.
+     *
+     * @return the sagas handed back, or -1 when a ledger could not be reached (its leases expire instead)
+     */
+    public int handBack(Duration timeout) throws InterruptedException {
+        running = false;
+        wake();
+        if (thread != null) {
+            thread.join(timeout.toMillis());
+        }
+        return releaseLeases("Handing back %d saga(s) of ledger %s that draining node %s held");
+    }
+
     /** Asks the resumer to look for due sagas now. */
     public void wake() {
         wakeUps.offer(Boolean.TRUE);
     }
 
-    private void run() {
+    /** @param message with the count, the ledger and this node, in that order */
+    private int releaseLeases(String message) {
+        int total = 0;
         for (Ledger ledger : ledgers.all()) {
             try {
                 int released = ledger.releaseSagaLeasesOf(node);
                 if (released > 0) {
-                    Log.infof("Resuming %d saga(s) of ledger %s that node %s held before it stopped", released, ledger.name(), node);
+                    Log.infof(message, released, ledger.name(), node);
                 }
+                total = total < 0 ? total : total + released;
             } catch (SQLException e) {
-                Log.warnf("Ledger %s is unreachable at start (%s): its sagas leased to %s are resumed once their lease expires",
+                Log.warnf("Ledger %s is unreachable (%s): its sagas leased to %s are resumed once their lease expires",
                         ledger.name(), e.getMessage(), node);
+                total = -1;
             }
         }
+        return total;
+    }
+
+    private void run() {
+        releaseLeases("Resuming %d saga(s) of ledger %s that node %s held before it stopped");
         while (running) {
             boolean more = false;
             for (Ledger ledger : ledgers.all()) {
