@@ -1,7 +1,6 @@
 package io.crossbank.recovery;
 
 import java.sql.SQLException;
-import java.util.function.Consumer;
 
 import javax.sql.XAConnection;
 import javax.sql.XADataSource;
@@ -21,15 +20,12 @@ final class LedgerRecoveryHelper implements XAResourceRecoveryHelper {
 
     private final String name;
     private final XADataSource dataSource;
-    private final Consumer<Boolean> reachedCallback;
     private XAConnection connection;
     private boolean reached = true;
 
-    /** {@code reachedCallback}: told after every attempt whether the database was reached. */
-    LedgerRecoveryHelper(String name, XADataSource dataSource, Consumer<Boolean> reachedCallback) {
+    LedgerRecoveryHelper(String name, XADataSource dataSource) {
         this.name = name;
         this.dataSource = dataSource;
-        this.reachedCallback = reachedCallback;
     }
 
     @Override
@@ -48,7 +44,6 @@ final class LedgerRecoveryHelper implements XAResourceRecoveryHelper {
                 Log.infof("Recovery reaches %s again", name);
                 reached = true;
             }
-            reachedCallback.accept(true);
             return new XAResource[] { new NamedRecoveryResource(name, resource) };
         } catch (SQLException e) {
             // Once per outage, not once per pass: every pass (seconds apart) fails the same way until it is back.
@@ -60,7 +55,6 @@ final class LedgerRecoveryHelper implements XAResourceRecoveryHelper {
                 Log.debugf("Recovery cannot reach %s this pass: %s", name, e.getMessage());
             }
             close();
-            reachedCallback.accept(false);
             return new XAResource[0];
         }
     }

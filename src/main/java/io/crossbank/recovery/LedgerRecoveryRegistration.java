@@ -48,15 +48,20 @@ public class LedgerRecoveryRegistration {
         mysql.setURL(config.getValue("quarkus.datasource.mysql.jdbc.url", String.class));
         mysql.setUser(config.getValue("quarkus.datasource.mysql.username", String.class));
         mysql.setPassword(config.getOptionalValue("quarkus.datasource.mysql.password", String.class).orElse(null));
-        // The same pass tells the commit-markable recovery module's naming whether each ledger can be reached.
-        helpers = List.of(
-                new LedgerRecoveryHelper(LedgerXaResourceNames.POSTGRES, postgres, reached -> LedgerNaming.reachable(LedgerName.POSTGRES, reached)),
-                new LedgerRecoveryHelper(LedgerXaResourceNames.MYSQL, mysql, reached -> LedgerNaming.reachable(LedgerName.MYSQL, reached)));
+        helpers = List.of(new LedgerRecoveryHelper(LedgerXaResourceNames.POSTGRES, postgres),
+                new LedgerRecoveryHelper(LedgerXaResourceNames.MYSQL, mysql));
         helpers.forEach(module::addXAResourceRecoveryHelper);
+        // The commit-markable recovery module's lookups, in every mode: a log record written in another mode still
+        // names a ledger's marker table. Fresh connections, like the XA resources above.
+        LedgerNaming.install();
+        LedgerNaming.bind(LedgerName.POSTGRES, postgres::getConnection);
+        LedgerNaming.bind(LedgerName.MYSQL, mysql::getConnection);
         Log.infof("Recovery registered for %s and %s", LedgerXaResourceNames.POSTGRES, LedgerXaResourceNames.MYSQL);
     }
 
     void unregister(@Observes ShutdownEvent event) {
+        LedgerNaming.unbind(LedgerName.POSTGRES);
+        LedgerNaming.unbind(LedgerName.MYSQL);
         XARecoveryModule module = XARecoveryModule.getRegisteredXARecoveryModule();
         for (LedgerRecoveryHelper helper : helpers) {
             if (module != null) {

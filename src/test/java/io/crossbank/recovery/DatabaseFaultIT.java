@@ -109,26 +109,33 @@ class DatabaseFaultIT {
 
     /*
      * MariaDB as the commit-markable ledger (crossbank.xa.commit-markable-ledger=mysql): paused after PostgreSQL's
-     * branch prepared and the decision was logged, before MariaDB's local commit. A killed MariaDB loses that local
-     * transaction (marker row included), so the commit fails; Narayana, whose commit-markable record is the first
-     * to commit, then rolls the PostgreSQL branch back: nothing moved, and the client is not told it did.
+     * branch prepared and the decision was logged, before MariaDB's local commit. A killed MariaDB (or a killed
+     * session) loses that local transaction, marker row included, so the commit fails and the marker row is not
+     * there; Narayana, whose commit-markable record is the first to commit, then rolls the PostgreSQL branch back:
+     * nothing moved, and the client is not told it did.
      */
-    @Test
-    void commitMarkableLedgerKilledBeforeItsCommitRollsBackBothLedgers() throws Exception {
-        CompletableFuture<Integer> answer = transferPausedAt("cmr-dbkill-mysql", "pause-before-commit", "mysql");
+    @ParameterizedTest(name = "MariaDB {0} before its local commit")
+    @ValueSource(strings = { "server killed", "session killed" })
+    void commitMarkableLedgerLostBeforeItsCommitRollsBackBothLedgers(String fault) throws Exception {
+        CompletableFuture<Integer> answer = transferPausedAt(fault.startsWith("server") ? "cmr-dbkill-mysql" : "cmr-session-mysql",
+                "pause-before-commit", "mysql");
         List<String> prepared = Sql.preparedBranchesOf(app.nodeName(), DATABASE);
         assertThat(Sql.countPrepared(prepared, "postgres")).as("postgres branch prepared: %s", prepared).isEqualTo(1);
         assertThat(Sql.countPrepared(prepared, "mysql")).as("mysql is no XA branch in this mode: %s", prepared).isZero();
 
-        XaDatabases.crashMysql();
+        if (fault.startsWith("server")) {
+            XaDatabases.crashMysql();
+            XaDatabases.start();
+        } else {
+            Sql.cutMysqlSessions("crossbank", DATABASE);
+        }
         long restart = System.nanoTime();
-        XaDatabases.start();
         app.releasePause();
 
         assertThat(answer.get(60, TimeUnit.SECONDS)).as("the transfer did not happen: the client is not told it did").isNotEqualTo(201)
                 .isNotEqualTo(-1);
         Faults.awaitTrue("clean state after the lost local commit", Duration.ofSeconds(60), () -> Faults.clean(app, DATABASE));
-        Faults.recordTime("MariaDB (commit-markable) killed before its local commit (rolled back; restart of the database to clean)",
+        Faults.recordTime("MariaDB (commit-markable) " + fault + " before its local commit (rolled back; to clean)",
                 Duration.ofNanos(System.nanoTime() - restart));
         assertThat(Sql.balance(from, DATABASE)).as("postgres account").isEqualByComparingTo("100.00");
         assertThat(Sql.balance(to, DATABASE)).as("mysql account").isEqualByComparingTo("0.00");

@@ -93,9 +93,6 @@ public class LedgerDataSources {
             Log.infof("Ledger %s joins cross-ledger transactions as a commit-markable resource (%s); the other ledger stays XA",
                     ledger.apiName(), CommitMarkableNames.of(ledger));
         }
-        // Bound in every mode: a log record written in another mode still names this ledger's marker table.
-        LedgerNaming.install();
-        LedgerNaming.bind(CommitMarkableNames.of(ledger), chosen);
         return chosen;
     }
 
@@ -136,7 +133,6 @@ public class LedgerDataSources {
     }
 
     private void closeIfOwn(LedgerName ledger, AgroalDataSource dataSource) {
-        LedgerNaming.unbind(CommitMarkableNames.of(ledger));
         if (own.remove(dataSource)) {
             dataSource.close();
         }

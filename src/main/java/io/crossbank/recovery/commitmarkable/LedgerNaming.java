@@ -1,8 +1,9 @@
 package io.crossbank.recovery.commitmarkable;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Hashtable;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.naming.Binding;
@@ -17,9 +18,9 @@ import javax.naming.OperationNotSupportedException;
 import javax.naming.spi.InitialContextFactory;
 import javax.naming.spi.InitialContextFactoryBuilder;
 import javax.naming.spi.NamingManager;
-import javax.sql.DataSource;
 
 import io.crossbank.ledger.LedgerName;
+import io.crossbank.problems.DatabaseFailures;
 import io.quarkus.logging.Log;
 
 /**
@@ -32,20 +33,24 @@ import io.quarkus.logging.Log;
  * names resolve to nothing.
  * <p>
  * A JVM takes one builder, for good. In the packaged app that is one application; a test JVM that restarts Quarkus
- * keeps the first instance's builder and bindings, which are removed on shutdown, so a later instance's lookups
- * fail (and its commit-markable recovery stays idle) rather than reach a closed pool.
+ * keeps the first instance's builder and bindings (removed on shutdown), so a later instance's lookups fail and its
+ * commit-markable recovery stays idle: the packaged-app tests are where it is proved.
  */
 public final class LedgerNaming implements InitialContextFactoryBuilder {
 
-    private static final Map<String, DataSource> BOUND = new ConcurrentHashMap<>();
-    /** Names whose database the last recovery pass could not reach. */
-    private static final Set<String> UNREACHABLE = ConcurrentHashMap.newKeySet();
+    private static final Map<String, ConnectionOpener> BOUND = new ConcurrentHashMap<>();
+
+    /** Opens a new physical connection to one ledger's database. */
+    @FunctionalInterface
+    public interface ConnectionOpener {
+        Connection open() throws SQLException;
+    }
     private static final Context CONTEXT = new ReadOnlyContext();
 
     private LedgerNaming() {
     }
 
-    static synchronized void install() {
+    public static synchronized void install() {
         if (NamingManager.hasInitialContextFactoryBuilder()) {
             Log.debug("An initial context factory builder is already installed in this JVM; keeping it");
             return;
@@ -57,26 +62,16 @@ public final class LedgerNaming implements InitialContextFactoryBuilder {
         }
     }
 
-    static void bind(String name, DataSource dataSource) {
-        BOUND.put(name, dataSource);
-    }
-
-    static void unbind(String name) {
-        BOUND.remove(name);
-    }
-
     /**
-     * What the ledger's XA recovery resource found in the last pass. While a ledger is unreachable its name does not
-     * resolve: Narayana's module then skips that ledger quietly for the pass (a failed lookup is a debug message),
-     * instead of logging a connection failure with its stack trace at every pass of the outage; a record waiting for
-     * that ledger waits, as it would anyway.
+     * Binds a ledger's commit-markable name to fresh connections of its own (like the ledger's XA recovery resource),
+     * not to the application's pool: a pooled connection may be one the database already dropped.
      */
-    public static void reachable(LedgerName ledger, boolean reached) {
-        if (reached) {
-            UNREACHABLE.remove(CommitMarkableNames.of(ledger));
-        } else {
-            UNREACHABLE.add(CommitMarkableNames.of(ledger));
-        }
+    public static void bind(LedgerName ledger, ConnectionOpener opener) {
+        BOUND.put(CommitMarkableNames.of(ledger), opener);
+    }
+
+    public static void unbind(LedgerName ledger) {
+        BOUND.remove(CommitMarkableNames.of(ledger));
     }
 
     @Override
@@ -86,16 +81,23 @@ public final class LedgerNaming implements InitialContextFactoryBuilder {
 
     private static final class ReadOnlyContext implements Context {
 
+        /*
+         * The connection is opened here, at the lookup, which the module makes right before it asks for a connection:
+         * a database that cannot be reached makes the name unresolvable for this pass, which Narayana logs at debug
+         * level and skips, instead of a connection failure that it logs with its stack trace at every pass of an outage
+         * (the ledger's XA recovery resource already warns once per outage).
+         */
         @Override
         public Object lookup(String name) throws NamingException {
-            DataSource dataSource = BOUND.get(name);
-            if (UNREACHABLE.contains(name)) {
-                throw new NameNotFoundException(name + ": its database was unreachable in the last recovery pass");
-            }
-            if (dataSource == null) {
+            ConnectionOpener opener = BOUND.get(name);
+            if (opener == null) {
                 throw new NameNotFoundException(name + " is not bound (only the ledgers' commit-markable names are)");
             }
-            return dataSource;
+            try {
+                return new OpenedDataSource(opener.open(), opener);
+            } catch (SQLException e) {
+                throw new NameNotFoundException(name + ": its database cannot be reached now (" + DatabaseFailures.summary(e) + ")");
+            }
         }
 
         @Override
