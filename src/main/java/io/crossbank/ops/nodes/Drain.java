@@ -104,20 +104,21 @@ public class Drain {
     }
 
     private DrainReport drain(String trigger) {
+        Instant start = Instant.now();
+        int inFlightAtStart;
         synchronized (this) {
             if (state != State.RUNNING) {
                 return last;
             }
-            state = State.DRAINING;
             gate.close(node);
+            inFlightAtStart = gate.inFlight();
+            last = new DrainReport(node, trigger, State.DRAINING, false, start, null, 0, inFlightAtStart, inFlightAtStart, 0, null, null,
+                    null, null, "draining");
+            state = State.DRAINING;
         }
-        Instant start = Instant.now();
         long deadline = System.nanoTime() + config.timeout().toNanos();
-        int inFlightAtStart = gate.inFlight();
         Log.infof("Draining node %s (%s): readiness DOWN, new transfers refused, %d in flight, at most %s", node, trigger,
                 inFlightAtStart, config.timeout());
-        last = new DrainReport(node, trigger, State.DRAINING, false, start, null, 0, inFlightAtStart, inFlightAtStart, 0, null, null,
-                null, null, "draining");
         try {
             gate.awaitIdle(left(deadline));
             Integer handedBack = sagas.handBack(left(deadline));
