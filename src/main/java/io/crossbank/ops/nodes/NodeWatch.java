@@ -34,6 +34,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -117,6 +118,14 @@ public class NodeWatch {
         });
         long period = config.renewPeriod().toMillis();
         timer.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /* Stopping without a drain (crossbank.drain.on-shutdown=false, dev mode, tests): the lease runs out by itself. */
+    void stop(@Observes ShutdownEvent shutdown) {
+        leaving = true;
+        if (timer != null) {
+            timer.shutdownNow();
+        }
     }
 
     /** The instance stops: nothing left, its row goes; something left, its lease ends now, for an adopter or a report. */
