@@ -64,6 +64,13 @@ public interface CrossbankConfig {
         /** The largest amount one transfer may move. */
         @WithDefault("1000000000.00")
         BigDecimal maxAmount();
+
+        /**
+         * How many accounts' currencies the XA path keeps, so that a transfer between known accounts sends no read before
+         * its conditional UPDATEs; 0 reads the first account's currency every time.
+         */
+        @WithDefault("100000")
+        int currencyCacheSize();
     }
 
     interface Xa {

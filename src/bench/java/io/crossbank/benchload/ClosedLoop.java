@@ -36,6 +36,8 @@ final class ClosedLoop {
         BASELINE("baseline", "/bench/baseline-transfers", true, "the same SQL as two independent local commits, no coordinator"),
         SAME_LEDGER("same-ledger", "/transfers", false, "both accounts in one database: the product path, one-phase commit"),
         PLAIN_LOCAL("plain-local", "/bench/baseline-transfers", false, "the same SQL as one plain local transaction"),
+        TUTORIAL("tutorial", "/bench/tutorial-transfers", true, "what a user would build instead: both accounts loaded with a pessimistic"
+                + " lock and both balances updated in one XA transaction; no record, journal, event or idempotency"),
         XA_JDBC("xa-jdbc", "/bench/xa-jdbc-transfers", true, "diagnostic: the baseline's JDBC in one XA transaction (no ORM)"),
         ECHO("echo", "/bench/echo-transfers", true, "diagnostic: HTTP, JSON and validation only, no database");
 

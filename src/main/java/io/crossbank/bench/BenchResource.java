@@ -38,12 +38,14 @@ public class BenchResource {
 
     private final LocalTransfers local;
     private final XaJdbcTransfers xaJdbc;
+    private final TutorialTransfers tutorial;
     private final TransferService transfers;
     private final BigDecimal maxAmount;
 
-    BenchResource(LocalTransfers local, XaJdbcTransfers xaJdbc, TransferService transfers, CrossbankConfig config) {
+    BenchResource(LocalTransfers local, XaJdbcTransfers xaJdbc, TutorialTransfers tutorial, TransferService transfers, CrossbankConfig config) {
         this.local = local;
         this.xaJdbc = xaJdbc;
+        this.tutorial = tutorial;
         this.transfers = transfers;
         this.maxAmount = config.transfers().maxAmount();
     }
@@ -62,6 +64,14 @@ public class BenchResource {
     @Operation(hidden = true)
     public Response xaJdbc(@NotNull(message = "is required: a JSON object") @Valid TransferRequest request) throws SQLException {
         return created(xaJdbc.execute(BenchTransfer.of(request, maxAmount)));
+    }
+
+    /** What a user would build instead: two locking reads and two updates in one XA transaction (see {@link TutorialTransfers}). */
+    @POST
+    @Path("/tutorial-transfers")
+    @Operation(hidden = true)
+    public Response tutorial(@NotNull(message = "is required: a JSON object") @Valid TransferRequest request) {
+        return created(tutorial.execute(BenchTransfer.of(request, maxAmount)));
     }
 
     /**

@@ -30,14 +30,14 @@ record BenchTransfer(String from, String to, BigDecimal amount, LedgerName fromL
     static BenchTransfer of(TransferRequest request, BigDecimal maxAmount) {
         TransferCommand command = TransferCommand.of(request, null, maxAmount, TransferRecord.Mode.XA);
         return new BenchTransfer(command.from(), command.to(), command.amount(), command.fromLedger(), command.toLedger(),
-                command.debitLedgerFirst());
+                command.from().compareTo(command.to()) < 0);
     }
 
     boolean crossLedger() {
         return fromLedger != toLedger;
     }
 
-    /** Opens the connections the transfer needs, in the product's pool order, and hands them to {@code work}. */
+    /** Opens the connections the transfer needs, in the product's pool order (account-id order), and hands them to {@code work}. */
     TransferView onConnections(Pools pools, Work work) throws SQLException {
         if (!crossLedger()) {
             try (Connection connection = pools.open(fromLedger)) {

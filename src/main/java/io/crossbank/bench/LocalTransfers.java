@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
 import io.agroal.api.AgroalDataSource;
+import io.crossbank.ledger.AccountCurrencies;
 import io.crossbank.ledger.LedgerName;
 import io.crossbank.transfers.TransferView;
 
@@ -29,11 +30,13 @@ public class LocalTransfers {
     private final Instance<AgroalDataSource> mysqlSource;
     private volatile AgroalDataSource postgres;
     private volatile AgroalDataSource mysql;
+    private final AccountCurrencies currencies;
 
     LocalTransfers(@DataSource("bench-postgres") Instance<AgroalDataSource> postgres,
-            @DataSource("bench-mysql") Instance<AgroalDataSource> mysql) {
+            @DataSource("bench-mysql") Instance<AgroalDataSource> mysql, AccountCurrencies currencies) {
         this.postgresSource = postgres;
         this.mysqlSource = mysql;
+        this.currencies = currencies;
     }
 
     TransferView execute(BenchTransfer transfer) throws SQLException {
@@ -42,10 +45,10 @@ public class LocalTransfers {
                 : inOneLocalTransaction(transfer, debitSide));
     }
 
-    private static TransferView inOneLocalTransaction(BenchTransfer transfer, Connection connection) throws SQLException {
+    private TransferView inOneLocalTransaction(BenchTransfer transfer, Connection connection) throws SQLException {
         connection.setAutoCommit(false);
         try {
-            TransferView view = TransferSql.apply(transfer, connection, connection);
+            TransferView view = TransferSql.apply(transfer, connection, connection, currencies);
             connection.commit();
             return view;
         } catch (SQLException | RuntimeException e) {
@@ -54,12 +57,12 @@ public class LocalTransfers {
         }
     }
 
-    private static TransferView inTwoLocalTransactions(BenchTransfer transfer, Connection debitSide, Connection creditSide)
+    private TransferView inTwoLocalTransactions(BenchTransfer transfer, Connection debitSide, Connection creditSide)
             throws SQLException {
         debitSide.setAutoCommit(false);
         creditSide.setAutoCommit(false);
         try {
-            TransferView view = TransferSql.apply(transfer, debitSide, creditSide);
+            TransferView view = TransferSql.apply(transfer, debitSide, creditSide, currencies);
             // Two independent commits: if the second fails, the first stays committed. Not atomic, by design.
             debitSide.commit();
             creditSide.commit();

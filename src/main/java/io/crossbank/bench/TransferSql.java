@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
+import io.crossbank.ledger.AccountCurrencies;
 import io.crossbank.ledger.Amounts;
 import io.crossbank.ledger.Ids;
 import io.crossbank.ledger.InstantMicros;
@@ -19,14 +21,15 @@ import io.crossbank.transfers.TransferView;
 
 /**
  * The statements of one transfer, in plain JDBC, in the order {@code XaTransferExecutor} issues them
- * through Hibernate: read both accounts' currency, conditional debit and credit in account-id order, one
- * journal row on each side. Who begins and ends the transaction(s) is the caller's business.
+ * through Hibernate: the first account's currency read unless known, conditional debit and credit in account-id
+ * order, the transfer record, one journal row on each side. The failure path is simpler (no reason named). Who begins and ends the transaction(s) is the caller's business.
  */
 final class TransferSql {
 
     private static final String SELECT_CURRENCY = "SELECT currency FROM account WHERE id = ?";
-    private static final String DEBIT = "UPDATE account SET balance = balance - ? WHERE id = ? AND balance >= ?";
-    private static final String CREDIT = "UPDATE account SET balance = balance + ? WHERE id = ?";
+    private static final String DEBIT = "UPDATE account SET balance = balance - ? WHERE id = ? AND balance >= ? AND frozen_at IS NULL"
+            + " AND currency = ?";
+    private static final String CREDIT = "UPDATE account SET balance = balance + ? WHERE id = ? AND frozen_at IS NULL AND currency = ?";
     private static final String JOURNAL = "INSERT INTO journal_entry "
             + "(transfer_id, account_id, counterparty_id, direction, amount, currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
@@ -37,26 +40,27 @@ final class TransferSql {
     }
 
     /** Applies the transfer on the debit ledger's and the credit ledger's connection (the same one for a same-ledger transfer). */
-    static TransferView apply(BenchTransfer transfer, Connection debitSide, Connection creditSide) throws SQLException {
-        String fromCurrency = currencyOf(debitSide, transfer.from());
-        String toCurrency = currencyOf(creditSide, transfer.to());
-        if (!fromCurrency.equals(toCurrency)) {
-            throw new ProblemException(ProblemType.CURRENCY_MISMATCH, "Account " + transfer.from() + " holds " + fromCurrency
-                    + " but account " + transfer.to() + " holds " + toCurrency);
+    static TransferView apply(BenchTransfer transfer, Connection debitSide, Connection creditSide, AccountCurrencies currencies)
+            throws SQLException {
+        boolean fromFirst = transfer.from().compareTo(transfer.to()) < 0;
+        Optional<String> known = currencies.of(transfer.from()).or(() -> currencies.of(transfer.to()));
+        String currency = known.isPresent() ? known.get()
+                : fromFirst ? currencyOf(debitSide, transfer.from()) : currencyOf(creditSide, transfer.to());
+        if (fromFirst) {
+            debit(debitSide, transfer, currency);
+            credit(creditSide, transfer, currency);
+        } else {
+            credit(creditSide, transfer, currency);
+            debit(debitSide, transfer, currency);
         }
+        currencies.remember(transfer.from(), currency);
+        currencies.remember(transfer.to(), currency);
         String transferId = Ids.newTransferId();
         Instant now = InstantMicros.now();
-        record(debitSide, transferId, transfer, fromCurrency, now);
-        if (transfer.from().compareTo(transfer.to()) < 0) {
-            debit(debitSide, transfer);
-            credit(creditSide, transfer);
-        } else {
-            credit(creditSide, transfer);
-            debit(debitSide, transfer);
-        }
-        journal(debitSide, transferId, transfer.from(), transfer.to(), "DEBIT", transfer.amount(), fromCurrency, now);
-        journal(creditSide, transferId, transfer.to(), transfer.from(), "CREDIT", transfer.amount(), fromCurrency, now);
-        return view(transfer, transferId, fromCurrency, now);
+        record(debitSide, transferId, transfer, currency, now);
+        journal(debitSide, transferId, transfer.from(), transfer.to(), "DEBIT", transfer.amount(), currency, now);
+        journal(creditSide, transferId, transfer.to(), transfer.from(), "CREDIT", transfer.amount(), currency, now);
+        return view(transfer, transferId, currency, now);
     }
 
     /** What POST /transfers answers, so both paths serialise the same JSON. */
@@ -83,11 +87,12 @@ final class TransferSql {
         }
     }
 
-    private static void debit(Connection connection, BenchTransfer transfer) throws SQLException {
+    private static void debit(Connection connection, BenchTransfer transfer, String currency) throws SQLException {
         try (PreparedStatement debit = connection.prepareStatement(DEBIT)) {
             debit.setBigDecimal(1, transfer.amount());
             debit.setString(2, transfer.from());
             debit.setBigDecimal(3, transfer.amount());
+            debit.setString(4, currency);
             if (debit.executeUpdate() != 1) {
                 throw new ProblemException(ProblemType.INSUFFICIENT_FUNDS,
                         "Account " + transfer.from() + " does not hold " + transfer.amount().toPlainString());
@@ -95,10 +100,11 @@ final class TransferSql {
         }
     }
 
-    private static void credit(Connection connection, BenchTransfer transfer) throws SQLException {
+    private static void credit(Connection connection, BenchTransfer transfer, String currency) throws SQLException {
         try (PreparedStatement credit = connection.prepareStatement(CREDIT)) {
             credit.setBigDecimal(1, transfer.amount());
             credit.setString(2, transfer.to());
+            credit.setString(3, currency);
             if (credit.executeUpdate() != 1) {
                 throw ProblemException.accountNotFound(transfer.to());
             }

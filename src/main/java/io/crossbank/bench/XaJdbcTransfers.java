@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.crossbank.ledger.AccountCurrencies;
 import io.crossbank.ledger.Ledgers;
 import io.crossbank.transfers.TransferView;
 
@@ -17,9 +18,11 @@ import io.crossbank.transfers.TransferView;
 public class XaJdbcTransfers {
 
     private final Ledgers ledgers;
+    private final AccountCurrencies currencies;
 
-    XaJdbcTransfers(Ledgers ledgers) {
+    XaJdbcTransfers(Ledgers ledgers, AccountCurrencies currencies) {
         this.ledgers = ledgers;
+        this.currencies = currencies;
     }
 
     // Rolled back on any exception: JTA's default would commit on a checked one (an SQLException from the credit after
@@ -29,7 +32,7 @@ public class XaJdbcTransfers {
         // Inside a JTA transaction each getConnection() enlists that database's XA branch; Narayana commits
         // with 2PC when there are two, one-phase when there is one.
         return transfer.onConnections(ledger -> ledgers.get(ledger).dataSource().getConnection(),
-                (debitSide, creditSide) -> TransferSql.apply(transfer, debitSide, creditSide));
+                (debitSide, creditSide) -> TransferSql.apply(transfer, debitSide, creditSide, currencies));
     }
 
 }

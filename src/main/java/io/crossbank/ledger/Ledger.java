@@ -15,6 +15,8 @@ import java.util.TreeMap;
 
 import jakarta.persistence.EntityManager;
 
+import org.hibernate.Session;
+
 import io.agroal.api.AgroalDataSource;
 
 /**
@@ -43,6 +45,16 @@ public class Ledger {
      */
     public AgroalDataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * Joins the current JTA transaction without a statement: takes this ledger's connection, which enlists its branch
+     * (XA START, or the commit-markable resource's begin). A transfer does it for both ledgers before its first lock,
+     * so that no row stays locked while the other pool and branch are being reached.
+     */
+    public void join() {
+        em.unwrap(Session.class).doWork(connection -> {
+        });
     }
 
     /*
@@ -102,16 +114,27 @@ public class Ledger {
     }
 
     /**
-     * Takes {@code amount} from the account if, and only if, it holds at least that much: one conditional
-     * UPDATE, so two concurrent debits cannot both pass a check made on a stale read.
+     * Takes {@code amount} from the account if, and only if, it holds at least that much, in {@code currency}, and is not
+     * frozen: one conditional UPDATE, so two concurrent debits cannot both pass a check made on a stale read.
      *
-     * @return false when the account does not hold enough, is frozen (or does not exist)
+     * @return false when the account does not hold enough, holds another currency, is frozen (or does not exist)
      */
-    public boolean debit(String accountId, BigDecimal amount) {
+    public boolean debit(String accountId, BigDecimal amount, String currency) {
         return em.createQuery("update Account a set a.balance = a.balance - :amount"
-                + " where a.id = :id and a.balance >= :amount and a.frozenAt is null")
+                + " where a.id = :id and a.balance >= :amount and a.frozenAt is null and a.currency = :currency")
                 .setParameter("amount", amount)
                 .setParameter("id", accountId)
+                .setParameter("currency", currency)
+                .executeUpdate() == 1;
+    }
+
+    /** @return false when the account holds another currency, is frozen (or does not exist) */
+    public boolean credit(String accountId, BigDecimal amount, String currency) {
+        return em.createQuery("update Account a set a.balance = a.balance + :amount"
+                + " where a.id = :id and a.frozenAt is null and a.currency = :currency")
+                .setParameter("amount", amount)
+                .setParameter("id", accountId)
+                .setParameter("currency", currency)
                 .executeUpdate() == 1;
     }
 

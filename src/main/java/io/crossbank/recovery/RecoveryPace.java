@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import com.arjuna.ats.arjuna.common.recoveryPropertyManager;
+import com.arjuna.ats.arjuna.recovery.RecoveryManager;
 import com.arjuna.ats.internal.jta.recovery.arjunacore.RecoveryXids;
 import com.arjuna.ats.jta.common.jtaPropertyManager;
 
@@ -32,6 +33,17 @@ public class RecoveryPace {
         RecoveryXids.setSafetyIntervalMillis(safetyMillis);
         Log.infof("Recovery pace: a pass every %ss, %ss between its phases, orphans presumed aborted after %sms",
                 recovery.getPeriodicRecoveryPeriod(), recovery.getRecoveryBackoffPeriod(), safetyMillis);
+    }
+
+    /**
+     * Narayana's recovery thread makes its first pass during boot and then waits the period it read at that moment. On a
+     * loaded machine that pass can end before {@link #apply} (and before the ledgers' recovery helpers are registered), and
+     * the thread then waits out Narayana's default 120 s: in-doubt work left by a crash would wait two minutes. A pass
+     * requested once the application has started ends that wait (Narayana wakes its thread after every pass), so the
+     * configured period counts from here whatever happened during boot. Asynchronous: startup does not wait for the pass.
+     */
+    void wakeRecoveryThread(@Observes @Priority(5000) StartupEvent event) {
+        RecoveryManager.manager().scan(() -> Log.debug("Recovery pass after startup done"));
     }
 
     /** Narayana counts both in whole seconds; anything shorter than a second rounds up to one. */

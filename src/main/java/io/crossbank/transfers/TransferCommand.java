@@ -82,16 +82,6 @@ public record TransferCommand(String from, String to, BigDecimal amount, Transfe
         return fromLedger() != toLedger();
     }
 
-    /**
-     * Whether the debit ledger's pool is asked for a connection before the credit ledger's. Whatever holds both
-     * ledgers' connections takes them in one fixed order (PostgreSQL, then MySQL): two opposing transfers that
-     * each held one pool's last connection while waiting for the other's would both wait for the acquisition
-     * timeout.
-     */
-    public boolean debitLedgerFirst() {
-        return fromLedger().compareTo(toLedger()) <= 0;
-    }
-
     /** What a replay must match to be the same request. */
     public String requestHash() {
         try {

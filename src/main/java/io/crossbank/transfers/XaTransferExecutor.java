@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.crossbank.events.TransferEvents;
+import io.crossbank.ledger.AccountCurrencies;
 import io.crossbank.ledger.IdempotencyRecord;
 import io.crossbank.ledger.Ids;
 import io.crossbank.ledger.InstantMicros;
@@ -26,10 +27,12 @@ public class XaTransferExecutor implements TransferExecutor {
 
     private final Ledgers ledgers;
     private final TransferEvents events;
+    private final AccountCurrencies currencies;
 
-    XaTransferExecutor(Ledgers ledgers, TransferEvents events) {
+    XaTransferExecutor(Ledgers ledgers, TransferEvents events, AccountCurrencies currencies) {
         this.ledgers = ledgers;
         this.events = events;
+        this.currencies = currencies;
     }
 
     @Override
@@ -42,40 +45,38 @@ public class XaTransferExecutor implements TransferExecutor {
     public TransferOutcome execute(TransferCommand command) {
         Ledger debitLedger = ledgers.get(command.fromLedger());
         Ledger creditLedger = ledgers.get(command.toLedger());
-        // The first statement on a ledger takes a connection from its pool: in the fixed ledger order.
-        String fromCurrency;
-        String toCurrency;
-        if (command.debitLedgerFirst()) {
-            fromCurrency = currencyOf(debitLedger, command.from());
-            toCurrency = currencyOf(creditLedger, command.to());
+        // Both branches are joined first, in one fixed ledger order (postgres, then mysql): every transaction takes its
+        // two pool connections in the same order, and no row is locked while the other pool and database are reached.
+        // Rows are then locked in account-id order whatever the direction, so two opposing transfers queue up instead of
+        // each holding one row, in different databases, that the other waits for.
+        Ledger firstLedger = command.fromLedger().compareTo(command.toLedger()) <= 0 ? debitLedger : creditLedger;
+        firstLedger.join();
+        (firstLedger == debitLedger ? creditLedger : debitLedger).join();
+        boolean fromFirst = command.from().compareTo(command.to()) < 0;
+        String currency = currencies.of(command.from()).or(() -> currencies.of(command.to())).orElseGet(() -> fromFirst
+                ? currencyOf(debitLedger, command.from())
+                : currencyOf(creditLedger, command.to()));
+        // The currency, "not frozen" and "holds enough" are conditions of the two UPDATEs: no read on the way to a commit.
+        if (fromFirst) {
+            debit(debitLedger, command, currency);
+            credit(creditLedger, command, currency);
         } else {
-            toCurrency = currencyOf(creditLedger, command.to());
-            fromCurrency = currencyOf(debitLedger, command.from());
+            credit(creditLedger, command, currency);
+            debit(debitLedger, command, currency);
         }
-        if (!fromCurrency.equals(toCurrency)) {
-            throw new ProblemException(ProblemType.CURRENCY_MISMATCH,
-                    "Account " + command.from() + " holds " + fromCurrency + " but account " + command.to() + " holds " + toCurrency);
-        }
+        // Both rows matched it: true whether or not this transaction commits, as a currency never changes.
+        currencies.remember(command.from(), currency);
+        currencies.remember(command.to(), currency);
         String transferId = Ids.newTransferId();
         Instant now = InstantMicros.now();
         command.idempotencyKey().ifPresent(key -> debitLedger.claimIdempotencyKey(IdempotencyRecord.of(key, command.requestHash(), transferId, now)));
         // Committed when this transaction commits, or never there at all.
-        TransferRecord record = record(transferId, command, fromCurrency, now);
+        TransferRecord record = record(transferId, command, currency, now);
         debitLedger.addTransfer(record);
-
-        // Rows are locked in account-id order whatever the direction, so two opposing transfers queue up
-        // instead of each holding one row, in different databases, that the other waits for.
-        if (command.from().compareTo(command.to()) < 0) {
-            debit(debitLedger, command);
-            credit(creditLedger, command);
-        } else {
-            credit(creditLedger, command);
-            debit(debitLedger, command);
-        }
         JournalEntry debit = JournalEntry.of(transferId, command.from(), command.to(), JournalEntry.Direction.DEBIT, JournalEntry.Kind.TRANSFER,
-                command.amount(), fromCurrency, now);
+                command.amount(), currency, now);
         JournalEntry credit = JournalEntry.of(transferId, command.to(), command.from(), JournalEntry.Direction.CREDIT,
-                JournalEntry.Kind.TRANSFER, command.amount(), fromCurrency, now);
+                JournalEntry.Kind.TRANSFER, command.amount(), currency, now);
         debitLedger.record(debit);
         creditLedger.record(credit);
         TransferView view = TransferView.of(record, List.of(debit, credit));
@@ -95,19 +96,28 @@ public class XaTransferExecutor implements TransferExecutor {
         return state.currency();
     }
 
-    private static void debit(Ledger ledger, TransferCommand command) {
-        if (!ledger.debit(command.from(), command.amount())) {
-            // Frozen after it was read above: the freeze committed first.
-            currencyOf(ledger, command.from());
+    private static void debit(Ledger ledger, TransferCommand command, String currency) {
+        if (!ledger.debit(command.from(), command.amount(), currency)) {
+            sameCurrency(command, currency, currencyOf(ledger, command.from()), true);
             throw new ProblemException(ProblemType.INSUFFICIENT_FUNDS,
                     "Account " + command.from() + " does not hold " + command.amount().toPlainString());
         }
     }
 
-    private static void credit(Ledger ledger, TransferCommand command) {
-        if (!ledger.credit(command.to(), command.amount())) {
-            currencyOf(ledger, command.to());
-            throw ProblemException.accountNotFound(command.to());
+    private static void credit(Ledger ledger, TransferCommand command, String currency) {
+        if (!ledger.credit(command.to(), command.amount(), currency)) {
+            sameCurrency(command, currency, currencyOf(ledger, command.to()), false);
+            throw ProblemException.accountFrozen(command.to()); // frozen when the UPDATE ran, thawed since
+        }
+    }
+
+    /** On the failure path only: names the mismatch the UPDATE's currency condition refused. */
+    private static void sameCurrency(TransferCommand command, String expected, String actual, boolean ofDebited) {
+        if (!expected.equals(actual)) {
+            String fromCurrency = ofDebited ? actual : expected;
+            String toCurrency = ofDebited ? expected : actual;
+            throw new ProblemException(ProblemType.CURRENCY_MISMATCH,
+                    "Account " + command.from() + " holds " + fromCurrency + " but account " + command.to() + " holds " + toCurrency);
         }
     }
 

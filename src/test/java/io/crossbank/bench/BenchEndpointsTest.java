@@ -30,7 +30,7 @@ import io.restassured.response.Response;
 class BenchEndpointsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = { "/bench/baseline-transfers", "/bench/xa-jdbc-transfers" })
+    @ValueSource(strings = { "/bench/baseline-transfers", "/bench/xa-jdbc-transfers", "/bench/tutorial-transfers" })
     void opposingTransfersAllCommitAndMoneyIsConserved(String path) throws Exception {
         String a = openAccount("postgres", "1000.00");
         String b = openAccount("mysql", "1000.00");
