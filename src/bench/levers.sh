@@ -4,7 +4,7 @@
 # left the JIT still compiling and the runs within +-35 % of each other), the untouched configuration
 # first and again last: their mean is "before", their spread the noise floor. Writes target/bench/levers/summary.md.
 #
-#   bash src/bench/levers.sh [--jar PATH] [--only default,pool-8,...] [--plan SPEC] [--measure S] [--global-warmup S] [--out DIR]
+#   bash src/bench/levers.sh [--jar PATH] [--only default,pool-8,pg-commit-delay,...] [--plan SPEC] [--measure S] [--global-warmup S] [--out DIR]
 #
 # Like run.sh, each run yields to a test suite sharing the machine (here at most 60 s per run).
 #
@@ -71,6 +71,12 @@ lever narayana-async no "Narayana prepares and commits the two branches in paral
     --app-opts "-DCoordinatorEnvironmentBean.asyncPrepare=true -DCoordinatorEnvironmentBean.asyncCommit=true"
 lever narayana-no-sync yes "Narayana object store without fsync (ObjectStoreEnvironmentBean.transactionSync=false)" \
     --app-opts "-DObjectStoreEnvironmentBean.transactionSync=false"
+# Group commit on PostgreSQL: the WAL flush leader sleeps commit_delay µs (if commit_siblings other transactions are
+# active) so that more commits share its fsync. Since 9.3 the sleep is in XLogFlush itself, so it also covers
+# PREPARE TRANSACTION (EndPrepare) and COMMIT PREPARED (RecordTransactionCommitPrepared), both of which flush there.
+# 100 µs: about the time of one 8 kB fdatasync here (pg_test_fsync ~9,000/s), the docs' starting point being half of it.
+lever pg-commit-delay no "PostgreSQL group commit: commit_delay=100 µs, commit_siblings=2 (prepare, commit prepared and plain commits)" \
+    --pg-settings "commit_delay=100 commit_siblings=2"
 lever default-again no "the configuration as committed, again (noise floor)"
 
 # Compare: for each lever and concurrency, xa and baseline throughput, and the ratios after/before.
