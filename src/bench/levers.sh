@@ -4,7 +4,7 @@
 # left the JIT still compiling and the runs within +-35 % of each other), the untouched configuration
 # first and again last: their mean is "before", their spread the noise floor. Writes target/bench/levers/summary.md.
 #
-#   bash src/bench/levers.sh [--jar PATH] [--only default,pool-8,pg-commit-delay,...] [--plan SPEC] [--measure S] [--global-warmup S] [--out DIR]
+#   bash src/bench/levers.sh [--jar PATH] [--only default,pool-8,pg-commit-delay,...] [--plan SPEC] [--measure S] [--global-warmup S] [--yield-budget S] [--out DIR]
 #
 # Like run.sh, each run yields to a test suite sharing the machine (here at most 60 s per run).
 #
@@ -29,6 +29,7 @@ while [ $# -gt 0 ]; do
         --measure) MEASURE="$2"; shift ;;
         --out) OUT="$2"; shift ;;
         --global-warmup) GLOBAL_WARMUP="$2"; shift ;;
+        --yield-budget) YIELD_BUDGET="$2"; shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Both databases behind a simulated network (issue #12): the same sweep of xa, xa-cmr and the baseline at c = 1, 8 and
 # 32 on loopback, then through DelayProxy at 0.25 ms and 1 ms each way (run.sh --network-delay), one run.sh per
-# network (the app's pools connect at start), same jar. Writes target/bench/network/summary.md: throughput, the
+# network (the app's pools connect at start), same jar; and through the proxies without delay (0), which is what the
+# proxies themselves cost. Writes target/bench/network/summary.md: throughput, the
 # ratios and p99 per network beside loopback, and the round trips per transfer (counted by the proxies, and implied by
-# the rise of latency at c = 1: (p50 through the proxies - p50 on loopback) / round-trip time).
+# the rise of latency at c = 1: (p50 at the delay - p50 through the proxies without delay) / round-trip time).
 #
-#   bash src/bench/network.sh [--jar PATH] [--delays none,0.25,1] [--plan SPEC] [--warmup S] [--measure S]
-#                             [--global-warmup S] [--out DIR] [--no-wait]
+#   bash src/bench/network.sh [--jar PATH] [--delays none,0,0.25,1] [--plan SPEC] [--warmup S] [--measure S]
+#                             [--global-warmup S] [--out DIR] [--no-wait] [--resume]
 #
-# About 3 x 9 minutes with the defaults (3 s + 10 s windows, 60 s warm-up); --measure 4 --warmup 1 --global-warmup 10
+# About 4 x 9 minutes with the defaults (3 s + 10 s windows, 60 s warm-up); --measure 4 --warmup 1 --global-warmup 10
 # for a check. "none": loopback without proxies; "0": the proxies without delay (what they cost themselves).
+# --resume: keep the networks already measured in DIR (their cells.tsv), run only the others.
 # --no-wait: do not wait for test suites sharing the machine at all (run.sh --no-wait --yield-budget 0).
 set -euo pipefail
 
@@ -17,13 +19,14 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="$REPO/target/bench/network"
 BUILD_DIR="${CROSSBANK_BENCH_BUILD_DIR:-${TMPDIR:-/tmp}/crossbank-bench-build}"
 JAR=""
-DELAYS="none,0.25,1"
+DELAYS="none,0,0.25,1"
 MODES="xa,xa-cmr,baseline"
 PLAN="1=$MODES;8=$MODES;32=$MODES"
 WARMUP=3
 MEASURE=10
 GLOBAL_WARMUP=60
 WAIT=()
+RESUME=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --jar) JAR="$2"; shift ;;
@@ -33,6 +36,7 @@ while [ $# -gt 0 ]; do
         --measure) MEASURE="$2"; shift ;;
         --global-warmup) GLOBAL_WARMUP="$2"; shift ;;
         --out) OUT="$2"; shift ;;
+        --resume) RESUME=1 ;;
         --no-wait) WAIT=(--no-wait --yield-budget 0) ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
@@ -50,6 +54,7 @@ mkdir -p "$OUT"
 trap 'CROSSBANK_PG_PORT=${CROSSBANK_BENCH_PG_PORT:-35432} CROSSBANK_MYSQL_PORT=${CROSSBANK_BENCH_MYSQL_PORT:-33306} bash "$REPO/src/build/xa-databases.sh" stop >/dev/null 2>&1 || true' EXIT
 
 for delay in ${DELAYS//,/ }; do
+    if [ "$RESUME" = 1 ] && [ -f "$OUT/$delay/cells.tsv" ]; then echo "=== network: $delay (already measured)"; continue; fi
     echo "=== network: $delay"
     net=()
     [ "$delay" != none ] && net=(--network-delay "$delay")
@@ -83,14 +88,17 @@ awk -F'\t' -v delays="$DELAYS" -v modes="$MODES" '
             print ""
         }
         print "\n## Round trips per transfer (c = 1)\n"
-        print "Counted: by the proxies, PostgreSQL + MariaDB (every connection: pools, recovery, relay). Implied: (p50 - loopback p50) / (2 x delay).\n"
-        print "| network (one way) | mode | p50 ms | loopback p50 ms | implied round trips | counted PostgreSQL + MariaDB |"
+        ref = ("" p50["0", m[1], 1] != "") ? "0" : "none"
+        print "Counted: by the proxies, PostgreSQL + MariaDB (every connection of the apps: pools, recovery and the outbox relay, whose"
+        print "round trips are off the request path; the idle apps\x27 background subtracted). Implied: (p50 - reference p50) / (2 x delay),"
+        print "the reference being " (ref == "0" ? "the proxies without delay (their own cost taken out)" : "loopback (no 0-ms run: the proxies\x27 own cost is in)") ".\n"
+        print "| network (one way) | mode | p50 ms | reference p50 ms | implied round trips | counted PostgreSQL + MariaDB |"
         print "|---|---|---:|---:|---:|---|"
         for (a = 1; a <= nd; a++) for (i = 1; i <= nm; i++) {
             r = d[a]; if (r == "none" || r == 0 || p50[r, m[i], 1] == "") continue
-            base = p50["none", m[i], 1]
+            base = p50[ref, m[i], 1]
             printf "| %s ms | %s | %.2f | %s | %s | %s + %s |\n", r, m[i], p50[r, m[i], 1], (base == "" ? "–" : sprintf("%.2f", base)),
                 (base == "" ? "–" : sprintf("%.1f", (p50[r, m[i], 1] - base) / (2 * r))), pgrt[r, m[i], 1], myrt[r, m[i], 1]
         }
-    }' $(for delay in ${DELAYS//,/ }; do echo "$OUT/$delay/cells.tsv"; done) >"$OUT/summary.md"
+    }' $(for delay in ${DELAYS//,/ }; do [ -f "$OUT/$delay/cells.tsv" ] && echo "$OUT/$delay/cells.tsv"; done) >"$OUT/summary.md"
 cat "$OUT/summary.md"

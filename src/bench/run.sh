@@ -275,7 +275,12 @@ if [ -n "$NETWORK_DELAY" ]; then
         PROXY_PIDS="$PROXY_PIDS $!"
     done
     for port in $APP_PG_PORT $APP_MYSQL_PORT; do
-        for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+        listening=0
+        for _ in $(seq 1 600); do
+            (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { listening=1; break; }
+            sleep 0.1
+        done
+        [ "$listening" = 1 ] || die "the delaying proxy on port $port is not listening after 60 s; see $WORK/proxy-*.log"
     done
     log "network: ${NETWORK_DELAY} ms each way through proxies on $APP_PG_PORT (PostgreSQL) and $APP_MYSQL_PORT (MariaDB)"
     NET_ARGS=(netStats="pg|$WORK/net-pg.properties;my|$WORK/net-my.properties" proxyPids="$(echo $PROXY_PIDS | tr ' ' ,)")
