@@ -28,12 +28,12 @@
 #                            every chunk MS milliseconds each way (0.25 = 0.5 ms round trip); 0 = the proxies without delay
 #                            (their own cost). The user-space proxy stands in for netem, which this kernel lacks; its CPU
 #                            shares the cores and is counted as "proxy" in results.json. Seeding and audits go direct.
-#                            src/bench/network.sh runs loopback, 0.25 and 1 ms and writes one table
+#                            src/bench/network.sh runs loopback, 0 (proxies only), 0.25 and 1 ms and writes one table
 #   Modes with an app of their own (ClosedLoop.OWN_APP), started only when the plan names them, each on the same databases
 #   with its own node name and object store, and counted with the main app as "app" (CPU, syscalls):
 #     xa-cmr        port + 1, crossbank.xa.commit-markable-ledger=mysql (see --commit-markable)
 #     xa-jdbcstore  port + 2, Narayana's JDBC object store (crossbank.txlog.enabled, object-store.type=jdbc on datasource
-#                   txlog: a table crossbank_bench_jdbcstore_jbosststxtable in the PostgreSQL ledger's database)
+#                   txlog: a table crossbank_xa_jdbcstore_jbosststxtable in the PostgreSQL ledger's database)
 #   --jar PATH               benchmark this quarkus-run.jar instead of building one
 #   --build-dir DIR          where the working tree is copied and built (default /tmp/crossbank-bench-build)
 #   --out DIR                report directory (default target/bench)
@@ -282,6 +282,8 @@ if [ -n "$NETWORK_DELAY" ]; then
         done
         [ "$listening" = 1 ] || die "the delaying proxy on port $port is not listening after 60 s; see $WORK/proxy-*.log"
     done
+    # (a proxy that could not bind its port has exited: whatever answered there is not it)
+    for pid in $PROXY_PIDS; do kill -0 "$pid" 2>/dev/null || die "a delaying proxy exited; see $WORK/proxy-*.log"; done
     log "network: ${NETWORK_DELAY} ms each way through proxies on $APP_PG_PORT (PostgreSQL) and $APP_MYSQL_PORT (MariaDB)"
     NET_ARGS=(netStats="pg|$WORK/net-pg.properties;my|$WORK/net-my.properties" proxyPids="$(echo $PROXY_PIDS | tr ' ' ,)")
 fi
