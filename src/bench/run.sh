@@ -274,15 +274,11 @@ if [ -n "$NETWORK_DELAY" ]; then
             target="127.0.0.1:$target" delayMs="$NETWORK_DELAY" stats="$WORK/net-$name.properties" >"$WORK/proxy-$name.log" 2>&1 &
         PROXY_PIDS="$PROXY_PIDS $!"
     done
-    for port in $APP_PG_PORT $APP_MYSQL_PORT; do
-        listening=0
-        for _ in $(seq 1 600); do
-            (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { listening=1; break; }
-            sleep 0.1
-        done
-        [ "$listening" = 1 ] || die "the delaying proxy on port $port is not listening after 60 s; see $WORK/proxy-*.log"
+    # Each proxy prints its line once it has bound its port (an exit instead: the port is taken).
+    for name in pg my; do
+        for _ in $(seq 1 600); do grep -q '^DelayProxy:' "$WORK/proxy-$name.log" 2>/dev/null && break; sleep 0.1; done
+        grep -q '^DelayProxy:' "$WORK/proxy-$name.log" || die "the delaying proxy ($name) did not start; see $WORK/proxy-$name.log"
     done
-    # (a proxy that could not bind its port has exited: whatever answered there is not it)
     for pid in $PROXY_PIDS; do kill -0 "$pid" 2>/dev/null || die "a delaying proxy exited; see $WORK/proxy-*.log"; done
     log "network: ${NETWORK_DELAY} ms each way through proxies on $APP_PG_PORT (PostgreSQL) and $APP_MYSQL_PORT (MariaDB)"
     NET_ARGS=(netStats="pg|$WORK/net-pg.properties;my|$WORK/net-my.properties" proxyPids="$(echo $PROXY_PIDS | tr ' ' ,)")
