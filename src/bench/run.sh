@@ -39,6 +39,8 @@
 #   --out DIR                report directory (default target/bench)
 #   --label TEXT             name of the run in the report
 #   --plan SPEC              e.g. "8=xa,baseline;32=xa,baseline;32h=xa,baseline" (h: hot spot)
+#   --add-modes M,…          append these modes to every step of the plan (the default one or --plan's), e.g.
+#                            --add-modes xa-jdbcstore: the JDBC object store in the main sweep
 #   --warmup S --measure S   seconds per window (each cell has two windows: A B ... B A)
 #   --global-warmup S        unrecorded warm-up before the first cell
 #   --app-opts "..."         extra JVM system properties for the app, e.g. a tuning lever:
@@ -103,6 +105,7 @@ while [ $# -gt 0 ]; do
         --out) OUT="$2"; shift ;;
         --label) LABEL="$2"; shift ;;
         --plan) PLAN="$2"; PLAN_SET=1; shift ;;
+        --add-modes) ADD_MODES="$2"; shift ;;
         --warmup) WARMUP="$2"; shift ;;
         --measure) MEASURE="$2"; shift ;;
         --global-warmup) GLOBAL_WARMUP="$2"; shift ;;
@@ -145,6 +148,7 @@ else
     : "${FSYNC_TEST:=1}" "${LABEL:=full}"
 fi
 
+[ -n "${ADD_MODES:-}" ] && PLAN="$(echo "$PLAN" | sed "s/;/,$ADD_MODES;/g; s/\$/,$ADD_MODES/")"
 log() { echo "[bench $(date +%H:%M:%S)] $*"; }
 die() { echo "[bench] ERROR: $*" >&2; exit 1; }
 DBSH=(bash "$REPO/src/bench/db.sh")
