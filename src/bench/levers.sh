@@ -43,7 +43,7 @@ if [ -z "$JAR" ]; then
     JAR="$BUILD_DIR/target/quarkus-app/quarkus-run.jar"
 fi
 mkdir -p "$OUT"
-trap 'CROSSBANK_PG_PORT=${CROSSBANK_BENCH_PG_PORT:-35432} CROSSBANK_MYSQL_PORT=${CROSSBANK_BENCH_MYSQL_PORT:-33306} bash "$REPO/src/build/xa-databases.sh" stop >/dev/null 2>&1 || true' EXIT
+trap 'CROSSBANK_PG_PORT=${CROSSBANK_BENCH_PG_PORT:-35432} CROSSBANK_MYSQL_PORT=${CROSSBANK_BENCH_MYSQL_PORT:-33306} bash "$REPO/src/build/xa-databases.sh" stop >/dev/null 2>&1 || true; bash "$REPO/src/build/rabbitmq.sh" --port "${CROSSBANK_BENCH_BROKER_PORT:-35674}" stop >/dev/null 2>&1 || true' EXIT
 
 lever() {
     local name="$1" weakens="$2" description="$3"; shift 3
