@@ -11,6 +11,8 @@
 #   audit     invariants after a cell, as key=value lines
 #   versions  server versions and durability settings, as key=value lines
 #   sagas [postgres]   sagas not settled yet and the money accounts hold for them, both ledgers (or PostgreSQL's): "<pending> <held>"
+#   txlog     Narayana JDBC object store tables (…_jbosststxtable) in the PostgreSQL database, as <table>=<transaction records>
+#   pg-set k=v…   ALTER SYSTEM SET each PostgreSQL setting and reload (run.sh --pg-settings); pg-reset k=v… undoes it
 #   outbox    the outbox rows of both ledgers, and how many are not confirmed by the broker yet: "<rows> <unsent>"
 set -euo pipefail
 
@@ -63,11 +65,24 @@ SQL
                      SELECT 'my_negative', count(*) FROM account WHERE balance < 0;
                      SELECT 'my_journal', count(*) FROM journal_entry;" | awk -F'\t' '{ print $1 "=" $2 }'
         echo "my_prepared=$(my -e 'XA RECOVER' | wc -l)"
+        echo "pg_txlog_transactions=$(bash "$0" txlog | awk -F= '{ n += $2 } END { print n + 0 }')"
+        ;;
+    pg-set|pg-reset)
+        command="$1"; shift
+        for kv in "$@"; do
+            if [ "$command" = pg-set ]; then pg -d postgres -c "ALTER SYSTEM SET ${kv%%=*} = '${kv#*=}'"; else pg -d postgres -c "ALTER SYSTEM RESET ${kv%%=*}"; fi
+        done
+        pg -d postgres -c "SELECT pg_reload_conf()" >/dev/null
+        ;;
+    txlog)
+        for t in $(pg -d "$DB" -c "SELECT table_name FROM information_schema.tables WHERE table_name LIKE '%jbosststxtable'"); do
+            echo "$t=$(pg -d "$DB" -c "SELECT count(*) FROM $t WHERE typename LIKE '%AtomicAction%'")"
+        done
         ;;
     versions)
         echo "postgres_version=$(pg -d postgres -c 'SHOW server_version')"
         echo "postgres_settings=$(pg -d postgres -c "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) FROM pg_settings
-            WHERE name IN ('fsync', 'synchronous_commit', 'wal_sync_method', 'full_page_writes', 'max_prepared_transactions', 'shared_buffers', 'max_connections')")"
+            WHERE name IN ('fsync', 'synchronous_commit', 'commit_delay', 'commit_siblings', 'wal_sync_method', 'full_page_writes', 'max_prepared_transactions', 'shared_buffers', 'max_connections')")"
         echo "mariadb_version=$(my -e 'SELECT VERSION()')"
         echo "mariadb_settings=$(my -e "SELECT GROUP_CONCAT(CONCAT(LOWER(VARIABLE_NAME), '=', VARIABLE_VALUE) ORDER BY VARIABLE_NAME SEPARATOR ' ')
             FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME IN ('INNODB_FLUSH_LOG_AT_TRX_COMMIT', 'SYNC_BINLOG', 'LOG_BIN',

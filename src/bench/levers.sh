@@ -4,7 +4,7 @@
 # left the JIT still compiling and the runs within +-35 % of each other), the untouched configuration
 # first and again last: their mean is "before", their spread the noise floor. Writes target/bench/levers/summary.md.
 #
-#   bash src/bench/levers.sh [--jar PATH] [--only default,pool-8,...] [--plan SPEC] [--measure S] [--global-warmup S] [--out DIR]
+#   bash src/bench/levers.sh [--jar PATH] [--only default,pool-8,pg-commit-delay,...] [--plan SPEC] [--measure S] [--global-warmup S] [--yield-budget S] [--out DIR]
 #
 # Like run.sh, each run yields to a test suite sharing the machine (here at most 60 s per run).
 #
@@ -29,6 +29,7 @@ while [ $# -gt 0 ]; do
         --measure) MEASURE="$2"; shift ;;
         --out) OUT="$2"; shift ;;
         --global-warmup) GLOBAL_WARMUP="$2"; shift ;;
+        --yield-budget) YIELD_BUDGET="$2"; shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -42,7 +43,7 @@ if [ -z "$JAR" ]; then
     JAR="$BUILD_DIR/target/quarkus-app/quarkus-run.jar"
 fi
 mkdir -p "$OUT"
-trap 'CROSSBANK_PG_PORT=${CROSSBANK_BENCH_PG_PORT:-35432} CROSSBANK_MYSQL_PORT=${CROSSBANK_BENCH_MYSQL_PORT:-33306} bash "$REPO/src/build/xa-databases.sh" stop >/dev/null 2>&1 || true' EXIT
+trap 'CROSSBANK_PG_PORT=${CROSSBANK_BENCH_PG_PORT:-35432} CROSSBANK_MYSQL_PORT=${CROSSBANK_BENCH_MYSQL_PORT:-33306} bash "$REPO/src/build/xa-databases.sh" stop >/dev/null 2>&1 || true; bash "$REPO/src/build/rabbitmq.sh" --port "${CROSSBANK_BENCH_BROKER_PORT:-35674}" stop >/dev/null 2>&1 || true' EXIT
 
 lever() {
     local name="$1" weakens="$2" description="$3"; shift 3
@@ -71,6 +72,12 @@ lever narayana-async no "Narayana prepares and commits the two branches in paral
     --app-opts "-DCoordinatorEnvironmentBean.asyncPrepare=true -DCoordinatorEnvironmentBean.asyncCommit=true"
 lever narayana-no-sync yes "Narayana object store without fsync (ObjectStoreEnvironmentBean.transactionSync=false)" \
     --app-opts "-DObjectStoreEnvironmentBean.transactionSync=false"
+# Group commit on PostgreSQL: the WAL flush leader sleeps commit_delay µs (if commit_siblings other transactions are
+# active) so that more commits share its fsync. Since 9.3 the sleep is in XLogFlush itself, so it also covers
+# PREPARE TRANSACTION (EndPrepare) and COMMIT PREPARED (RecordTransactionCommitPrepared), both of which flush there.
+# 100 µs: about the time of one 8 kB fdatasync here (pg_test_fsync ~9,000/s), the docs' starting point being half of it.
+lever pg-commit-delay no "PostgreSQL group commit: commit_delay=100 µs, commit_siblings=2 (prepare, commit prepared and plain commits)" \
+    --pg-settings "commit_delay=100 commit_siblings=2"
 lever default-again no "the configuration as committed, again (noise floor)"
 
 # Compare: for each lever and concurrency, xa and baseline throughput, and the ratios after/before.

@@ -23,17 +23,32 @@
 #   --commit-markable        the sweep of xa, xa-cmr and baseline; any plan naming xa-cmr starts a second app on the same
 #                            databases (port + 1, crossbank.xa.commit-markable-ledger=mysql, its own node name and object
 #                            store) that serves that mode; both apps' CPU and syscalls count as "app"
+#   --network-delay MS       a simulated network between the app(s) and both databases: each ledger's JDBC URL points at a
+#                            delaying TCP proxy (DelayProxy, on app port + 10 for PostgreSQL, + 11 for MariaDB) that holds
+#                            every chunk MS milliseconds each way (0.25 = 0.5 ms round trip); 0 = the proxies without delay
+#                            (their own cost). The user-space proxy stands in for netem, which this kernel lacks; its CPU
+#                            shares the cores and is counted as "proxy" in results.json. Seeding and audits go direct.
+#                            src/bench/network.sh runs loopback, 0 (proxies only), 0.25 and 1 ms and writes one table
+#   Modes with an app of their own (ClosedLoop.OWN_APP), started only when the plan names them, each on the same databases
+#   with its own node name and object store, and counted with the main app as "app" (CPU, syscalls):
+#     xa-cmr        port + 1, crossbank.xa.commit-markable-ledger=mysql (see --commit-markable)
+#     xa-jdbcstore  port + 2, Narayana's JDBC object store (crossbank.txlog.enabled, object-store.type=jdbc on datasource
+#                   txlog: a table crossbank_xa_jdbcstore_jbosststxtable in the PostgreSQL ledger's database)
 #   --jar PATH               benchmark this quarkus-run.jar instead of building one
 #   --build-dir DIR          where the working tree is copied and built (default /tmp/crossbank-bench-build)
 #   --out DIR                report directory (default target/bench)
 #   --label TEXT             name of the run in the report
 #   --plan SPEC              e.g. "8=xa,baseline;32=xa,baseline;32h=xa,baseline" (h: hot spot)
+#   --add-modes M,…          append these modes to every step of the plan (the default one or --plan's), e.g.
+#                            --add-modes xa-jdbcstore: the JDBC object store in the main sweep
 #   --warmup S --measure S   seconds per window (each cell has two windows: A B ... B A)
 #   --global-warmup S        unrecorded warm-up before the first cell
 #   --app-opts "..."         extra JVM system properties for the app, e.g. a tuning lever:
 #                            "-Dquarkus.datasource.postgres.jdbc.max-size=8 -Dquarkus.datasource.mysql.jdbc.max-size=8"
 #   --jvm-opts "..."         JVM options of the app (default -Xmx512m, as the packaged-jar tests use)
 #   --pg-url-params P --mysql-url-params P   appended to the ledgers' JDBC URLs (e.g. cachePrepStmts=true)
+#   --pg-settings "k=v …"    PostgreSQL server settings for this run (ALTER SYSTEM SET, reloaded; reset when the run ends,
+#                            also with --keep-db), e.g. "commit_delay=200 commit_siblings=2" (recorded in the report)
 #   --work-dir DIR           scratch space outside target/ (app log, object store, compiled load generator);
 #                            default /tmp/crossbank-bench-work, copied (without the object store) to <out>/run at the end
 #   --keep-db                leave the benchmark's databases running afterwards
@@ -66,6 +81,8 @@ YIELD_BUDGET=900
 WAIT=1
 FSYNC_TEST=""
 PROFILE=0
+NETWORK_DELAY=""
+PG_SETTINGS=""
 ACCOUNTS=10000
 HOT_ACCOUNTS=5
 BALANCE=1000000.00
@@ -88,6 +105,7 @@ while [ $# -gt 0 ]; do
         --out) OUT="$2"; shift ;;
         --label) LABEL="$2"; shift ;;
         --plan) PLAN="$2"; PLAN_SET=1; shift ;;
+        --add-modes) ADD_MODES="$2"; shift ;;
         --warmup) WARMUP="$2"; shift ;;
         --measure) MEASURE="$2"; shift ;;
         --global-warmup) GLOBAL_WARMUP="$2"; shift ;;
@@ -101,6 +119,8 @@ while [ $# -gt 0 ]; do
         --fsync-test) FSYNC_TEST=1 ;;
         --no-fsync-test) FSYNC_TEST=0 ;;
         --profile) PROFILE=1 ;;
+        --network-delay) NETWORK_DELAY="$2"; shift ;;
+        --pg-settings) PG_SETTINGS="$2"; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -128,22 +148,26 @@ else
     : "${FSYNC_TEST:=1}" "${LABEL:=full}"
 fi
 
+[ -n "${ADD_MODES:-}" ] && PLAN="$(echo "$PLAN" | sed "s/;/,$ADD_MODES;/g; s/\$/,$ADD_MODES/")"
 log() { echo "[bench $(date +%H:%M:%S)] $*"; }
 die() { echo "[bench] ERROR: $*" >&2; exit 1; }
 DBSH=(bash "$REPO/src/bench/db.sh")
 XADB=(bash "$REPO/src/build/xa-databases.sh")
 BROKER=(bash "$REPO/src/build/rabbitmq.sh" --port "$BROKER_PORT")
 APP_PID=""
-CMR_PID=""
+OWN_APP_PIDS=""
+PROXY_PIDS=""
 
 cleanup() {
-    for pid in $APP_PID $CMR_PID; do
+    for pid in $APP_PID $OWN_APP_PIDS $PROXY_PIDS; do
         if kill -0 "$pid" 2>/dev/null; then
             kill "$pid" 2>/dev/null || true
             for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
             kill -9 "$pid" 2>/dev/null || true
         fi
     done
+    # shellcheck disable=SC2086
+    [ -n "$PG_SETTINGS" ] && { "${DBSH[@]}" pg-reset $PG_SETTINGS >/dev/null 2>&1 || true; }
     if [ "$KEEP_DB" = 0 ]; then "${XADB[@]}" stop >/dev/null 2>&1 || true; "${BROKER[@]}" stop >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
@@ -198,6 +222,11 @@ javac --release 17 -d "$WORK/classes" -cp "$CP" $(find "$REPO/src/bench/java" -n
 "${XADB[@]}" start
 "${BROKER[@]}" start
 "${DBSH[@]}" create
+if [ -n "$PG_SETTINGS" ]; then
+    # shellcheck disable=SC2086
+    "${DBSH[@]}" pg-set $PG_SETTINGS
+    log "PostgreSQL settings for this run: $PG_SETTINGS"
+fi
 PG_PID="$("${XADB[@]}" pid-postgres)"
 DB_DIR="${CROSSBANK_DB_DIR:-${TMPDIR:-/tmp}/crossbank-db-$CROSSBANK_PG_PORT-$CROSSBANK_MYSQL_PORT}"
 MY_PID="$("${XADB[@]}" pid-mysql)"
@@ -217,6 +246,7 @@ ENV_FILE="$WORK/environment.properties"
     echo "loadavg_at_start=$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "other_quarkus_apps_at_start=${OTHER_JARS:-none}"
     "${DBSH[@]}" versions
+    echo "network_delay_ms_each_way=${NETWORK_DELAY:-none (loopback, no proxy)}"
 } >"$ENV_FILE"
 if [ "$FSYNC_TEST" = 1 ]; then
     log "pg_test_fsync (2 s per method) on the databases' filesystem"
@@ -235,8 +265,30 @@ PROFILE_OPTS=""
 # 6. The app, packaged, on the benchmark's databases, with the benchmark-only endpoints switched on.
 OBJECT_STORE="$WORK/object-store"
 rm -rf "$OBJECT_STORE"
-pg_url="jdbc:postgresql://127.0.0.1:$CROSSBANK_PG_PORT/crossbank_bench${PG_URL_PARAMS:+?$PG_URL_PARAMS}"
-my_url="jdbc:mysql://127.0.0.1:$CROSSBANK_MYSQL_PORT/crossbank_bench${MYSQL_URL_PARAMS:+?$MYSQL_URL_PARAMS}"
+APP_PG_PORT="$CROSSBANK_PG_PORT"
+APP_MYSQL_PORT="$CROSSBANK_MYSQL_PORT"
+NET_ARGS=()
+if [ -n "$NETWORK_DELAY" ]; then
+    # The simulated network: every connection of the app(s) through a delaying proxy; db.sh (seed, stats, audits) goes direct.
+    APP_PG_PORT=$((APP_PORT + 10))
+    APP_MYSQL_PORT=$((APP_PORT + 11))
+    for ledger in pg:$APP_PG_PORT:$CROSSBANK_PG_PORT my:$APP_MYSQL_PORT:$CROSSBANK_MYSQL_PORT; do
+        IFS=: read -r name listen target <<<"$ledger"
+        java -Xmx96m -XX:+UseSerialGC -cp "$WORK/classes" io.crossbank.benchload.DelayProxy listen="$listen" \
+            target="127.0.0.1:$target" delayMs="$NETWORK_DELAY" stats="$WORK/net-$name.properties" >"$WORK/proxy-$name.log" 2>&1 &
+        PROXY_PIDS="$PROXY_PIDS $!"
+    done
+    # Each proxy prints its line once it has bound its port (an exit instead: the port is taken).
+    for name in pg my; do
+        for _ in $(seq 1 600); do grep -q '^DelayProxy:' "$WORK/proxy-$name.log" 2>/dev/null && break; sleep 0.1; done
+        grep -q '^DelayProxy:' "$WORK/proxy-$name.log" || die "the delaying proxy ($name) did not start; see $WORK/proxy-$name.log"
+    done
+    for pid in $PROXY_PIDS; do kill -0 "$pid" 2>/dev/null || die "a delaying proxy exited; see $WORK/proxy-*.log"; done
+    log "network: ${NETWORK_DELAY} ms each way through proxies on $APP_PG_PORT (PostgreSQL) and $APP_MYSQL_PORT (MariaDB)"
+    NET_ARGS=(netStats="pg|$WORK/net-pg.properties;my|$WORK/net-my.properties" proxyPids="$(echo $PROXY_PIDS | tr ' ' ,)")
+fi
+pg_url="jdbc:postgresql://127.0.0.1:$APP_PG_PORT/crossbank_bench${PG_URL_PARAMS:+?$PG_URL_PARAMS}"
+my_url="jdbc:mysql://127.0.0.1:$APP_MYSQL_PORT/crossbank_bench${MYSQL_URL_PARAMS:+?$MYSQL_URL_PARAMS}"
 log "starting $JAR on port $APP_PORT ${APP_OPTS:+with $APP_OPTS}"
 start_ns="$(date +%s%N)"
 # shellcheck disable=SC2086 # options are word lists on purpose
@@ -268,26 +320,35 @@ STARTUP_FILE="$WORK/startup.properties"
     echo "jvmOptions=$JVM_OPTS $PROFILE_OPTS $APP_OPTS"
 } >"$STARTUP_FILE"
 
-# 6b. Mode xa-cmr: a second app on the same databases with MariaDB as the commit-markable ledger (a start-time
-# choice, so it cannot be a path of the first app). Idle while the other modes run, apart from its relay's and
-# recovery's polls.
-CMR_ARGS=()
-if [[ "$PLAN" == *xa-cmr* ]]; then
-    CMR_PORT=$((APP_PORT + 1))
-    rm -rf "$OBJECT_STORE-cmr"
-    log "starting the commit-markable app (mysql) on port $CMR_PORT"
+# 6b. Modes with an app of their own (a start-time configuration, so not a path of the first app): each on the same
+# databases, network and broker, with its own port, node name and object store. Idle while the other modes run, apart
+# from its relay's and recovery's polls.
+OWN_APPS=""
+OBJECT_STORES="$OBJECT_STORE"
+start_own_app() { # mode port check env…  (check: a command that fails if the app did not take its configuration)
+    local mode="$1" port="$2" check="$3"; shift 3
+    # node name: Narayana takes at most 28 bytes
+    local node="crossbank-$mode" store="$OBJECT_STORE-$mode"
+    [[ "$PLAN" == *"$mode"* ]] || return 0
+    rm -rf "$store"
+    log "starting the app of mode $mode on port $port ($*)"
     # shellcheck disable=SC2086
     env QUARKUS_DATASOURCE_POSTGRES_JDBC_URL="$pg_url" QUARKUS_DATASOURCE_MYSQL_JDBC_URL="$my_url" \
-        QUARKUS_TRANSACTION_MANAGER_NODE_NAME=crossbank-bench-cmr QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DIRECTORY="$OBJECT_STORE-cmr" \
-        QUARKUS_HTTP_PORT="$CMR_PORT" CROSSBANK_BENCH_BASELINE_ENABLED=true RABBITMQ_HOST=127.0.0.1 RABBITMQ_PORT="$BROKER_PORT" \
-        CROSSBANK_XA_COMMIT_MARKABLE_LEDGER=mysql \
-        java $JVM_OPTS $APP_OPTS -jar "$JAR" >"$WORK/app-cmr.log" 2>&1 &
-    CMR_PID=$!
-    await_ready "$CMR_PID" "$CMR_PORT" "$WORK/app-cmr.log"
-    grep -q 'joins cross-ledger transactions as a commit-markable resource' "$WORK/app-cmr.log" \
-        || die "the second app did not take MariaDB as its commit-markable ledger; see $WORK/app-cmr.log"
-    CMR_ARGS=(cmrUrl="http://127.0.0.1:$CMR_PORT" cmrPid="$CMR_PID")
-fi
+        QUARKUS_TRANSACTION_MANAGER_NODE_NAME="$node" QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DIRECTORY="$store" \
+        QUARKUS_HTTP_PORT="$port" CROSSBANK_BENCH_BASELINE_ENABLED=true RABBITMQ_HOST=127.0.0.1 RABBITMQ_PORT="$BROKER_PORT" \
+        "$@" java $JVM_OPTS $APP_OPTS -jar "$JAR" >"$WORK/app-$mode.log" 2>&1 &
+    local pid=$!
+    OWN_APP_PIDS="$OWN_APP_PIDS $pid"
+    await_ready "$pid" "$port" "$WORK/app-$mode.log"
+    eval "$check" || die "the app of mode $mode did not start as configured ($check failed); see $WORK/app-$mode.log"
+    OWN_APPS="$OWN_APPS${OWN_APPS:+;}$mode|http://127.0.0.1:$port|$pid"
+    OBJECT_STORES="$OBJECT_STORES,$store"
+}
+start_own_app xa-cmr $((APP_PORT + 1)) "grep -q 'joins cross-ledger transactions as a commit-markable resource' $WORK/app-xa-cmr.log" \
+    CROSSBANK_XA_COMMIT_MARKABLE_LEDGER=mysql
+# (its table's name comes from the node name, TxlogTablePrefix)
+start_own_app xa-jdbcstore $((APP_PORT + 2)) "${DBSH[*]} txlog | grep -q '^crossbank_xa_jdbcstore_jbosststxtable='" \
+    CROSSBANK_TXLOG_ENABLED=true QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_TYPE=jdbc QUARKUS_TRANSACTION_MANAGER_OBJECT_STORE_DATASOURCE=txlog
 
 # 7. Seed and sweep.
 log "seeding $ACCOUNTS accounts per ledger"
@@ -314,9 +375,9 @@ log "sweep: $PLAN (warm-up $WARMUP s + measured $MEASURE s per window, two windo
 java -Xmx256m -Dclk.tck="$(getconf CLK_TCK)" -cp "$CP" io.crossbank.benchload.Sweep \
     url="http://127.0.0.1:$APP_PORT" plan="$PLAN" warmup="$WARMUP" measure="$MEASURE" globalWarmup="$GLOBAL_WARMUP" \
     accounts="$ACCOUNTS" hotAccounts="$HOT_ACCOUNTS" balance="$BALANCE" appPid="$APP_PID" pgPid="$PG_PID" myPid="$MY_PID" \
-    db="$REPO/src/bench/db.sh" out="$OUT" label="$LABEL" objectStore="$OBJECT_STORE" env="$ENV_FILE" startup="$STARTUP_FILE" \
+    db="$REPO/src/bench/db.sh" out="$OUT" label="$LABEL" objectStore="$OBJECT_STORES" env="$ENV_FILE" startup="$STARTUP_FILE" \
     yieldBudget="$YIELD_BUDGET" brokerPort="$BROKER_PORT" appOpts="$APP_OPTS${PG_URL_PARAMS:+ pg:$PG_URL_PARAMS}${MYSQL_URL_PARAMS:+ mysql:$MYSQL_URL_PARAMS}" \
-    "${CMR_ARGS[@]}"
+    ownApps="$OWN_APPS" "${NET_ARGS[@]}"
 fi
 if [ "$PROFILE" = 1 ]; then
     jcmd "$APP_PID" JFR.dump name=bench filename="$WORK/app.jfr" >/dev/null

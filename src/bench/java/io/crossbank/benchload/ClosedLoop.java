@@ -6,8 +6,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,8 @@ final class ClosedLoop {
         XA("xa", "/transfers", true, "cross-ledger transfer in one XA transaction (the product path, with its event in the outbox)"),
         XA_CMR("xa-cmr", "/transfers", true, "the product path with MariaDB as the commit-markable ledger (a second app on the same"
                 + " databases, crossbank.xa.commit-markable-ledger=mysql): a local commit with a marker row instead of its XA branch"),
+        XA_JDBCSTORE("xa-jdbcstore", "/transfers", true, "the product path with Narayana's JDBC object store (a second app on the same"
+                + " databases, its log in a PostgreSQL table instead of files)"),
         XA_NO_EVENTS("xa-no-events", "/bench/xa-no-events-transfers", true, "the product path without the transfer's outbox row: what events cost"),
         SAGA("saga", "/transfers", true, "cross-ledger saga: local transactions one ledger at a time, answered once settled (within crossbank.saga.wait)",
                 ",\"mode\":\"saga\"", null, false),
@@ -105,31 +109,35 @@ final class ClosedLoop {
         void at(boolean start);
     }
 
+    /** Modes served by an app of their own (a start-time configuration on the same databases), not by the main one. */
+    static final Set<Mode> OWN_APP = EnumSet.of(Mode.XA_CMR, Mode.XA_JDBCSTORE);
+
     private final HttpClient client;
     private final String baseUrl;
-    private final String commitMarkableUrl;
+    private final Map<Mode, String> ownAppUrls;
     private final int accounts;
 
     ClosedLoop(String baseUrl, int accounts) {
-        this(baseUrl, null, accounts);
+        this(baseUrl, Map.of(), accounts);
     }
 
-    /** {@code commitMarkableUrl}: the app that serves mode xa-cmr (null when the run has none). */
-    ClosedLoop(String baseUrl, String commitMarkableUrl, int accounts) {
+    /** {@code ownAppUrls}: the app serving each mode of {@link #OWN_APP} the run has (run.sh starts them). */
+    ClosedLoop(String baseUrl, Map<Mode, String> ownAppUrls, int accounts) {
         this.baseUrl = baseUrl;
-        this.commitMarkableUrl = commitMarkableUrl;
+        this.ownAppUrls = Map.copyOf(ownAppUrls);
         this.accounts = accounts;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     private String baseOf(Mode mode) {
-        if (mode != Mode.XA_CMR) {
+        if (!OWN_APP.contains(mode)) {
             return baseUrl;
         }
-        if (commitMarkableUrl == null) {
-            throw new IllegalArgumentException("mode xa-cmr needs cmrUrl (run.sh starts that app when the plan names the mode)");
+        String url = ownAppUrls.get(mode);
+        if (url == null) {
+            throw new IllegalArgumentException("mode " + mode.label + " needs its own app (run.sh starts it when the plan names the mode)");
         }
-        return commitMarkableUrl;
+        return url;
     }
 
     Result run(Mode mode, int concurrency, int accountPool, double warmupSeconds, double measureSeconds, Edge edge)

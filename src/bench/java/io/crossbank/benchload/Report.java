@@ -118,8 +118,8 @@ final class Report {
                 + "`Innodb_data_fsyncs` (MariaDB >= 10.8, which also counts redo-log fsyncs there). Both are server-wide deltas over "
                 + "the measured windows. Narayana's own log writes are not counted.\n");
         md.append("\n## Cost per committed transfer\n\n");
-        md.append("| mode | c | CPU ms app + pg + maria = total | MariaDB statements | app read / write syscalls | context switches (machine) |\n");
-        md.append("|---|---|---|---:|---|---:|\n");
+        md.append("| mode | c | CPU ms app + pg + maria = total | MariaDB statements | round trips PostgreSQL / MariaDB (proxy) | app read / write syscalls | context switches (machine) |\n");
+        md.append("|---|---|---|---:|---|---|---:|\n");
         for (Map<String, Object> c : cells) {
             Map<String, Object> io = (Map<String, Object>) c.get("io");
             Map<String, Object> per = (Map<String, Object>) c.getOrDefault("perTransfer", Map.of());
@@ -128,12 +128,14 @@ final class Report {
             Object maria = cpuMs(c, "mariadb");
             Double total = app == null || pg == null || maria == null ? null
                     : ((Number) app).doubleValue() + ((Number) pg).doubleValue() + ((Number) maria).doubleValue();
-            md.append(String.format("| %s | %s%s | %s + %s + %s = %s | %s | %s / %s | %s |%n", c.get("mode"), c.get("concurrency"),
+            md.append(String.format("| %s | %s%s | %s + %s + %s = %s | %s | %s / %s | %s / %s | %s |%n", c.get("mode"), c.get("concurrency"),
                     (boolean) c.get("hotSpot") ? " hot" : "", n2(app), n2(pg), n2(maria), n2(total), n1(io.get("mariadbStatementsPerTransfer")),
+                    n1(io.get("postgresRoundTripsPerTransfer")), n1(io.get("mariadbRoundTripsPerTransfer")),
                     n1(per.get("appReadSyscalls")), n1(per.get("appWriteSyscalls")), n1(per.get("machineContextSwitches"))));
         }
         md.append("\nMariaDB statements: `Questions` (statements sent by clients; with Connector/J each one is a round trip), split by "
-                + "command in results.json. Syscalls: `/proc/<app>/io` syscr / syscw (sockets and files). Context switches: `ctxt` of "
+                + "command in results.json. Round trips: counted by the delaying proxies of `--network-delay` (each time a "
+                + "server answers after its client sent; every connection, pools, recovery and relay; a dash without the proxies). Syscalls: `/proc/<app>/io` syscr / syscw (sockets and files). Context switches: `ctxt` of "
                 + "/proc/stat, the whole machine.\n");
         Map<String, Object> startup = (Map<String, Object>) report.get("startupAndMemory");
         md.append(String.format("%n## Start and memory%n%nJVM start to `/q/health/ready`: %s ms (Quarkus says \"started in %s s\"). "
@@ -148,14 +150,15 @@ final class Report {
     @SuppressWarnings("unchecked")
     static String tsv(Map<String, Object> report) {
         StringBuilder tsv = new StringBuilder("mode\tconcurrency\thot\tthroughput\tp50_ms\tp99_ms\tapp_cpu_ms_per_tx\tpg_cpu_ms_per_tx"
-                + "\tmariadb_cpu_ms_per_tx\terrors\taudit_ok\n");
+                + "\tmariadb_cpu_ms_per_tx\terrors\taudit_ok\tpg_round_trips_per_tx\tmy_round_trips_per_tx\n");
         for (Map<String, Object> c : (List<Map<String, Object>>) report.get("cells")) {
             Map<String, Object> cpu = (Map<String, Object>) c.get("cpu");
             tsv.append(String.join("\t", String.valueOf(c.get("mode")), String.valueOf(c.get("concurrency")),
                     (boolean) c.get("hotSpot") ? "hot" : "-", n1(c.get("throughput")), n2(latency(c, "p50")), n2(latency(c, "p99")),
                     n2(((Map<String, Object>) cpu.get("app")).get("msPerTransfer")), n2(((Map<String, Object>) cpu.get("postgres")).get("msPerTransfer")),
                     n2(((Map<String, Object>) cpu.get("mariadb")).get("msPerTransfer")), String.valueOf(c.get("errors")),
-                    String.valueOf(c.get("auditOk")))).append('\n');
+                    String.valueOf(c.get("auditOk")), n2(((Map<String, Object>) c.get("io")).get("postgresRoundTripsPerTransfer")),
+                    n2(((Map<String, Object>) c.get("io")).get("mariadbRoundTripsPerTransfer")))).append('\n');
         }
         return tsv.toString();
     }

@@ -37,8 +37,12 @@ public final class Sweep {
     private final ClosedLoop loop;
     private final Path db;
     private final long appPid;
-    /** The second app of mode xa-cmr, or -1. */
-    private final long cmrPid;
+    /** The apps of their own of modes such as xa-cmr (ClosedLoop.OWN_APP), when the plan names them. */
+    private final List<Long> ownAppPids = new ArrayList<>();
+    /** The delaying proxies' counter files (DelayProxy), by ledger prefix: "pg", "my". */
+    private final Map<String, Path> netStats = new TreeMap<>();
+    /** Round trips per second through each proxy with no load (recovery's and the relay's polls of every app), by counter. */
+    private static final Map<String, Double> IDLE_NET_RATES = new TreeMap<>();
     private final long pgPid;
     private final long myPid;
     private final BigDecimal expectedTotal;
@@ -47,10 +51,24 @@ public final class Sweep {
 
     private Sweep(Map<String, String> args) {
         this.args = args;
-        this.loop = new ClosedLoop(args.get("url"), args.get("cmrUrl"), intArg("accounts"));
+        // ownApps=mode|url|pid;mode|url|pid…
+        Map<Mode, String> ownAppUrls = new TreeMap<>();
+        for (String app : args.getOrDefault("ownApps", "").split(";")) {
+            if (!app.isBlank()) {
+                String[] f = app.split("\\|");
+                ownAppUrls.put(Mode.of(f[0]), f[1]);
+                ownAppPids.add(Long.parseLong(f[2]));
+            }
+        }
+        // netStats=pg|file;my|file
+        for (String net : args.getOrDefault("netStats", "").split(";")) {
+            if (!net.isBlank()) {
+                netStats.put(net.split("\\|")[0], Path.of(net.split("\\|")[1]));
+            }
+        }
+        this.loop = new ClosedLoop(args.get("url"), ownAppUrls, intArg("accounts"));
         this.db = Path.of(args.get("db"));
         this.appPid = Long.parseLong(args.get("appPid"));
-        this.cmrPid = Long.parseLong(args.getOrDefault("cmrPid", "-1"));
         this.pgPid = Long.parseLong(args.get("pgPid"));
         this.myPid = Long.parseLong(args.get("myPid"));
         this.expectedTotal = new BigDecimal(args.get("balance")).multiply(BigDecimal.valueOf(2L * intArg("accounts")));
@@ -76,6 +94,19 @@ public final class Sweep {
 
         List<Mode> all = plan.stream().flatMap(s -> s.modes().stream()).distinct().toList();
         double globalWarmup = Double.parseDouble(args.get("globalWarmup"));
+        if (!netStats.isEmpty()) {
+            Map<String, Long> before = stats();
+            long t0 = System.nanoTime();
+            Thread.sleep(10_000);
+            Map<String, Long> after = stats();
+            double idleSeconds = (System.nanoTime() - t0) / 1e9;
+            after.forEach((k, v) -> {
+                if (k.startsWith("net_") && before.containsKey(k)) {
+                    IDLE_NET_RATES.put(k, (v - before.get(k)) / idleSeconds);
+                }
+            });
+            log("through the proxies with no load: %s per second (subtracted from the round trips per transfer)", IDLE_NET_RATES);
+        }
         log("global warm-up: %.0f s over %s at c=8 (not recorded)", globalWarmup, labels(all));
         for (Mode mode : all) {
             loop.run(mode, 8, Integer.MAX_VALUE, 0, globalWarmup / all.size(), start -> { });
@@ -182,8 +213,19 @@ public final class Sweep {
 
     private Map<String, Double> cpu() {
         Map<String, Double> cpu = new TreeMap<>();
-        // Both apps when xa-cmr has its own: whichever serves the window, the other idles (its polls count against every mode).
-        cpu.put("app", Proc.cpuSeconds(appPid) + (cmrPid > 0 ? Proc.cpuSeconds(cmrPid) : 0));
+        // All apps when some modes have their own: whichever serves the window, the others idle (their polls count against every mode).
+        double appCpu = Proc.cpuSeconds(appPid);
+        for (long pid : ownAppPids) {
+            appCpu += Proc.cpuSeconds(pid);
+        }
+        cpu.put("app", appCpu);
+        if (args.containsKey("proxyPids")) {
+            double proxyCpu = 0;
+            for (String pid : args.get("proxyPids").split(",")) {
+                proxyCpu += Proc.cpuSeconds(Long.parseLong(pid));
+            }
+            cpu.put("proxy", proxyCpu);
+        }
         cpu.put("postgres", Proc.treeCpuSeconds(pgPid));
         cpu.put("mariadb", Proc.cpuSeconds(myPid));
         cpu.put("loadgen", Proc.cpuSeconds(ProcessHandle.current().pid()));
@@ -191,9 +233,11 @@ public final class Sweep {
         cpu.put("machineBusy", machine[0] / Proc.TICKS);
         cpu.put("machineTotal", machine[1] / Proc.TICKS);
         long[] syscalls = Proc.syscalls(appPid);
-        long[] cmrSyscalls = cmrPid > 0 ? Proc.syscalls(cmrPid) : null;
-        if (syscalls != null && cmrSyscalls != null) {
-            syscalls = new long[] { syscalls[0] + cmrSyscalls[0], syscalls[1] + cmrSyscalls[1] };
+        for (long pid : ownAppPids) {
+            long[] own = Proc.syscalls(pid);
+            if (syscalls != null && own != null) {
+                syscalls = new long[] { syscalls[0] + own[0], syscalls[1] + own[1] };
+            }
         }
         if (syscalls != null) {
             cpu.put("appReadSyscalls", (double) syscalls[0]);
@@ -215,6 +259,16 @@ public final class Sweep {
                 // not a counter
             }
         });
+        netStats.forEach((ledger, file) -> {
+            try {
+                for (String line : Files.readAllLines(file)) {
+                    String[] kv = line.split("=", 2);
+                    stats.put("net_" + ledger + "_" + kv[0], Long.parseLong(kv[1]));
+                }
+            } catch (IOException | RuntimeException e) {
+                // the proxy has not written its counters yet
+            }
+        });
         return stats;
     }
 
@@ -227,7 +281,7 @@ public final class Sweep {
         if (total.compareTo(expectedTotal) != 0) {
             failures.add("money not conserved: " + total.toPlainString() + " != " + expectedTotal.toPlainString());
         }
-        for (String key : List.of("pg_negative", "my_negative", "pg_prepared", "my_prepared")) {
+        for (String key : List.of("pg_negative", "my_negative", "pg_prepared", "my_prepared", "pg_txlog_transactions")) {
             if (!"0".equals(audit.get(key))) {
                 failures.add(key + "=" + audit.get(key));
             }
@@ -243,15 +297,19 @@ public final class Sweep {
 
     /** Transaction records left in Narayana's object store (none once every transaction has completed). */
     private long objectStoreTransactions() {
-        Path store = Path.of(args.get("objectStore"));
-        if (!Files.isDirectory(store)) {
-            return 0;
+        long logged = 0;
+        for (String dir : args.get("objectStore").split(",")) {
+            Path store = Path.of(dir);
+            if (!Files.isDirectory(store)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(store)) {
+                logged += files.filter(Files::isRegularFile).filter(p -> p.toString().contains("AtomicAction")).count();
+            } catch (IOException e) {
+                return -1;
+            }
         }
-        try (Stream<Path> files = Files.walk(store)) {
-            return files.filter(Files::isRegularFile).filter(p -> p.toString().contains("AtomicAction")).count();
-        } catch (IOException e) {
-            return -1;
-        }
+        return logged;
     }
 
     private Map<String, String> sql(String command) {
@@ -442,7 +500,7 @@ public final class Sweep {
             s.put("status", new TreeMap<>(total.byStatus));
             s.put("errors", total.byStatus.entrySet().stream().filter(e -> !e.getKey().startsWith("2")).mapToLong(Map.Entry::getValue).sum());
             Map<String, Object> cpuOut = new LinkedHashMap<>();
-            for (String p : List.of("app", "postgres", "mariadb", "loadgen")) {
+            for (String p : List.of("app", "postgres", "mariadb", "loadgen", "proxy")) {
                 double used = cpu.getOrDefault(p, 0.0);
                 Map<String, Object> one = new LinkedHashMap<>();
                 one.put("seconds", used);
@@ -468,6 +526,10 @@ public final class Sweep {
                     : perTransfer("my_innodb_data_fsyncs", ok));
             io.put("postgresWalBytesPerTransfer", perTransfer("pg_wal_bytes", ok));
             io.put("mariadbStatementsPerTransfer", perTransfer("my_questions", ok));
+            // Through the delaying proxies (--network-delay): every pool's connections, recovery's and the relay's included.
+            io.put("postgresRoundTripsPerTransfer", netPerTransfer("net_pg_roundTrips", ok, seconds));
+            io.put("mariadbRoundTripsPerTransfer", netPerTransfer("net_my_roundTrips", ok, seconds));
+            io.put("idleRoundTripsPerSecond", new TreeMap<>(IDLE_NET_RATES));
             Map<String, Object> byCommand = new TreeMap<>();
             db.keySet().stream().filter(k -> k.startsWith("my_com_")).forEach(k -> byCommand.put(k.substring("my_com_".length()), perTransfer(k, ok)));
             io.put("mariadbStatementsPerTransferByCommand", byCommand);
@@ -478,6 +540,11 @@ public final class Sweep {
             s.put("auditOk", auditFailures.isEmpty());
             s.put("auditFailures", auditFailures);
             return s;
+        }
+
+        /** A proxy counter per transfer, less what the apps send with no load (measured before the warm-up) over the windows. */
+        private Double netPerTransfer(String key, long ok, double seconds) {
+            return ok == 0 || !db.containsKey(key) ? null : (db.get(key) - IDLE_NET_RATES.getOrDefault(key, 0.0) * seconds) / ok;
         }
 
         private Double perTransfer(String key, long ok) {
