@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.crossbank.support.AppProcess;
 import io.crossbank.support.Faults;
@@ -32,12 +34,26 @@ class SeveralInstancesIT {
     @RegisterExtension
     static final PackagedApps APPS = PackagedApps.on(DATABASE);
 
-    @Test
-    void onlyTheCrashedInstanceResolvesItsOwnBranches() throws Exception {
-        AppProcess crashing = APPS.app("multi-a");
+    /*
+     * In mode mysql (crossbank.xa.commit-markable-ledger) the crashed instance leaves only its PostgreSQL branch
+     * prepared; whether it commits depends on its marker row in MariaDB's shared table xids, which the surviving
+     * instance's commit-markable recovery module reads too (only its own node's rows, it must). After
+     * crash-after-cmr-commit the marker row is there (the branch must be committed, by its own node); after
+     * crash-after-decision it is not (the branch must be rolled back, by its own node, not presumed aborted by the other).
+     */
+    @ParameterizedTest(name = "commit-markable {0}, {1}")
+    @CsvSource({
+            // commit-markable ledger, crash point, branches prepared in postgres / mysql and marker rows left by the crash, outcome
+            "none,  crash-after-decision,   1, 1, 0, committed",
+            "mysql, crash-after-cmr-commit, 1, 0, 1, committed",
+            "mysql, crash-after-decision,   1, 0, 0, rolled back" })
+    void onlyTheCrashedInstanceResolvesItsOwnBranches(String commitMarkable, String crashPoint, int preparedInPostgres,
+            int preparedInMysql, int markers, String outcome) throws Exception {
+        String prefix = commitMarkable.equals("none") ? "multi-" : "cmr-multi-" + (crashPoint.endsWith("cmr-commit") ? "c" : "d") + "-";
+        AppProcess crashing = APPS.app(prefix + "a").with("CROSSBANK_XA_COMMIT_MARKABLE_LEDGER", commitMarkable);
         Faults.deleteObjectStore(crashing.objectStore());
-        crashing.withByteman("crash-after-decision").start();
-        AppProcess survivor = APPS.app("multi-b").start();
+        crashing.withByteman(crashPoint).start();
+        AppProcess survivor = APPS.app(prefix + "b").with("CROSSBANK_XA_COMMIT_MARKABLE_LEDGER", commitMarkable).start();
         RestAssured.port = survivor.port();
         String p1 = openAccount("postgres", "100.00");
         String m1 = openAccount("mysql", "0.00");
@@ -57,25 +73,37 @@ class SeveralInstancesIT {
         Faults.transferInBackground(crashing.port(), p1, m1, "10.00");
         crashing.awaitExit(Duration.ofSeconds(30));
         List<String> acknowledged = load.get(60, TimeUnit.SECONDS);
-        assertThat(Sql.preparedBranchesOf("multi-a", DATABASE)).as("branches of the crashed instance").hasSize(2);
+        assertLeftByTheCrash(crashing, preparedInPostgres, preparedInMysql, markers, "after the crash");
 
         double passes = recoveryPasses(survivor);
         Faults.awaitTrue("three recovery passes of the surviving instance", Duration.ofSeconds(60),
                 () -> recoveryPasses(survivor) >= passes + 3);
-        assertThat(Sql.preparedBranchesOf("multi-a", DATABASE)).as("the other instance leaves a foreign node's branches alone")
-                .hasSize(2);
+        assertLeftByTheCrash(crashing, preparedInPostgres, preparedInMysql, markers, "after three passes of the other instance");
         transfer(p2, m2, "1.00").then().statusCode(201);
 
-        AppProcess restarted = APPS.app("multi-a").start();
+        AppProcess restarted = APPS.app(prefix + "a").with("CROSSBANK_XA_COMMIT_MARKABLE_LEDGER", commitMarkable).start();
         long restart = System.nanoTime();
         Faults.awaitTrue("recovery by the restarted instance", Duration.ofSeconds(60), () -> Faults.clean(restarted, DATABASE));
-        Faults.recordTime("JVM killed after the decision, one of two instances (restart of that instance to clean)",
-                Duration.ofNanos(System.nanoTime() - restart));
+        Faults.recordTime("JVM killed " + (commitMarkable.equals("none") ? "after the decision" : crashPoint + ", commit-markable " + commitMarkable)
+                + ", one of two instances (restart of that instance to clean)", Duration.ofNanos(System.nanoTime() - restart));
 
-        assertThat(Sql.balance(p1, DATABASE)).isEqualByComparingTo("90.00");
-        assertThat(Sql.balance(m1, DATABASE)).isEqualByComparingTo("10.00");
+        boolean committed = outcome.equals("committed");
+        assertThat(Sql.balance(p1, DATABASE)).isEqualByComparingTo(committed ? "90.00" : "100.00");
+        assertThat(Sql.balance(m1, DATABASE)).isEqualByComparingTo(committed ? "10.00" : "0.00");
+        assertThat(Sql.journalRowsOfAccount(p1, DATABASE) + Sql.journalRowsOfAccount(m1, DATABASE))
+                .as("journal rows of the crashed transfer").isEqualTo(committed ? 2 : 0);
         Faults.assertInvariants(DATABASE, restarted, new BigDecimal("200.00"), List.of(p1, m1, p2, m2), acknowledged);
         Faults.assertInvariants(DATABASE, survivor, new BigDecimal("200.00"), List.of(p1, m1, p2, m2), acknowledged);
+    }
+
+    /* What the crashed instance left: its prepared branches and marker rows, which no other instance may touch. */
+    private static void assertLeftByTheCrash(AppProcess crashed, int preparedInPostgres, int preparedInMysql, int markers, String when) {
+        List<String> prepared = Sql.preparedBranchesOf(crashed.nodeName(), DATABASE);
+        assertThat(Sql.countPrepared(prepared, "postgres")).as("postgres branches of the crashed instance %s: %s", when, prepared)
+                .isEqualTo(preparedInPostgres);
+        assertThat(Sql.countPrepared(prepared, "mysql")).as("mysql branches of the crashed instance %s: %s", when, prepared)
+                .isEqualTo(preparedInMysql);
+        assertThat(Sql.markerRowsOf(crashed.nodeName(), DATABASE)).as("marker rows of the crashed instance %s", when).isEqualTo(markers);
     }
 
     @Test
