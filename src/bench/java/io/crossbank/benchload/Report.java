@@ -89,6 +89,7 @@ final class Report {
                 }
             }
         }
+        md.append(modesAgainstEachOther(cells));
         md.append("\n## Target (issue #4: xa / baseline ≥ 0.70 at c ≥ 8, ≥ 0.50 at c = 1; p99 ≤ 2 × baseline)\n\n");
         for (Map<String, Object> r : ratios) {
             if (r.containsKey("throughputTargetMet")) {
@@ -263,6 +264,47 @@ final class Report {
             return 0;
         }
         return "throughput".equals(metric) ? (Double) cell.get("throughput") : latency(cell, metric);
+    }
+
+    /**
+     * Every mode of every cell against the three references (issue #12): the product path (xa), two local commits
+     * (baseline) and what a user would build instead (tutorial), each ratio of windows interleaved in the same run.
+     */
+    private static String modesAgainstEachOther(List<Map<String, Object>> cells) {
+        List<String> references = List.of("xa", "baseline", "tutorial");
+        StringBuilder md = new StringBuilder("\n## Modes against xa, the baseline and the tutorial\n\n"
+                + "| c | mode | tx/s | p99 ms | / xa | / baseline | / tutorial | p99 / baseline p99 | CPU ms per transfer (all processes) |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        int rows = 0;
+        for (boolean hot : new boolean[] {false, true}) {
+            TreeSet<Integer> cs = new TreeSet<>();
+            cells.stream().filter(c -> (boolean) c.get("hotSpot") == hot).forEach(c -> cs.add((Integer) c.get("concurrency")));
+            for (int c : cs) {
+                List<Map<String, Object>> here = cells.stream()
+                        .filter(cell -> (boolean) cell.get("hotSpot") == hot && (Integer) cell.get("concurrency") == c).toList();
+                if (here.stream().noneMatch(cell -> "tutorial".equals(cell.get("mode")) || "xa-cmr".equals(cell.get("mode")))) {
+                    continue;
+                }
+                for (Map<String, Object> cell : here) {
+                    Object[] ratio = new Object[references.size()];
+                    for (int i = 0; i < ratio.length; i++) {
+                        Map<String, Object> ref = find(cells, references.get(i), c, hot);
+                        ratio[i] = ref == null || ref == cell ? null : div(cell.get("throughput"), ref.get("throughput"));
+                    }
+                    Map<String, Object> baseline = find(cells, "baseline", c, hot);
+                    Object app = cpuMs(cell, "app");
+                    Object pg = cpuMs(cell, "postgres");
+                    Object maria = cpuMs(cell, "mariadb");
+                    Double cpu = app == null || pg == null || maria == null ? null
+                            : ((Number) app).doubleValue() + ((Number) pg).doubleValue() + ((Number) maria).doubleValue();
+                    md.append(String.format("| %s%s | %s | %s | %s | %s | %s | %s | %s | %s |%n", c, hot ? " (hot)" : "", cell.get("mode"),
+                            n0(cell.get("throughput")), n1(latency(cell, "p99")), n2(ratio[0]), n2(ratio[1]), n2(ratio[2]),
+                            baseline == null || baseline == cell ? "" : n2(latency(cell, "p99") / latency(baseline, "p99")), n2(cpu)));
+                    rows++;
+                }
+            }
+        }
+        return rows == 0 ? "" : md.toString();
     }
 
     private static Map<String, Object> find(List<Map<String, Object>> cells, String mode, int c, boolean hot) {
