@@ -45,10 +45,12 @@ public class XaTransferExecutor implements TransferExecutor {
     public TransferOutcome execute(TransferCommand command) {
         Ledger debitLedger = ledgers.get(command.fromLedger());
         Ledger creditLedger = ledgers.get(command.toLedger());
-        // Both branches are joined first, in one fixed ledger order (postgres, then mysql): every transaction takes its
-        // two pool connections in the same order, and no row is locked while the other pool and database are reached.
-        // Rows are then locked in account-id order whatever the direction, so two opposing transfers queue up instead of
-        // each holding one row, in different databases, that the other waits for.
+        // Both branches are joined first, in one fixed ledger order: every transaction takes its two pool connections in
+        // the same order, and no row is locked while the other pool and database are reached. Rows are then locked in
+        // account-id order whatever the direction, so two opposing transfers queue up instead of each holding one row, in
+        // different databases, that the other waits for. That order puts MariaDB's rows ("my-…") first, so transactions
+        // wait for PostgreSQL rows while holding MariaDB ones; PostgreSQL is enlisted first because Narayana prepares and
+        // commits in enlistment order, which frees those rows first (MariaDB first timed out hot rows under load).
         Ledger firstLedger = command.fromLedger().compareTo(command.toLedger()) <= 0 ? debitLedger : creditLedger;
         firstLedger.join();
         (firstLedger == debitLedger ? creditLedger : debitLedger).join();
