@@ -3,6 +3,7 @@ package io.crossbank.support;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +27,11 @@ public final class AppProcess implements AutoCloseable {
 
     private final String name;
     private final Map<String, String> env;
+    private static final int FIRST_PORT = 12000;
+    private static final int PORTS = 8000;
+    private static final java.util.Random RANDOM = new java.util.Random();
+    private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+
     private final int port;
     private final Path log;
     private final List<String> jvmArgs = new ArrayList<>();
@@ -228,11 +234,26 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+    /**
+     * A free port below the kernel's ephemeral range (32768–60999 here). A port from {@code new ServerSocket(0)} comes from
+     * that range, and between this check and the app's bind an outgoing connection (the apps' pools open hundreds) could
+     * take it as its local port: an app of a CI run once exited with "Port … seems to be in use". Ports handed out once
+     * are not handed out again in this JVM, since apps are created before they are started.
+     */
+    private static synchronized int freePort() {
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int candidate = FIRST_PORT + RANDOM.nextInt(PORTS);
+            if (HANDED_OUT.contains(candidate)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(candidate));
+                HANDED_OUT.add(candidate);
+                return candidate;
+            } catch (IOException inUse) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port in " + FIRST_PORT + ".." + (FIRST_PORT + PORTS - 1));
     }
 }
