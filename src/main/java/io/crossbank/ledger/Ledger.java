@@ -138,14 +138,6 @@ public class Ledger {
                 .executeUpdate() == 1;
     }
 
-    /** @return false when the account is frozen (or does not exist) */
-    public boolean credit(String accountId, BigDecimal amount) {
-        return em.createQuery("update Account a set a.balance = a.balance + :amount where a.id = :id and a.frozenAt is null")
-                .setParameter("amount", amount)
-                .setParameter("id", accountId)
-                .executeUpdate() == 1;
-    }
-
     /**
      * A saga's step 1: moves {@code amount} from the available balance into {@code held}, under the same condition as
      * {@link #debit}.

@@ -236,7 +236,7 @@ public class SagaTransferExecutor implements TransferExecutor {
         Instant now = InstantMicros.now();
         SagaCredit decision = decision(saga, SagaCredit.Outcome.DONE, null, now);
         credited.decideSaga(decision);
-        if (!credited.credit(saga.toAccount, saga.amount)) { // frozen since it was read above
+        if (!credited.credit(saga.toAccount, saga.amount, saga.currency)) { // frozen since it was read above
             throw new Refused(refusal(credited, saga).orElse("Account " + saga.toAccount + " refused the credit"));
         }
         credited.record(entry(saga, saga.toAccount, saga.fromAccount, JournalEntry.Direction.CREDIT, JournalEntry.Kind.TRANSFER, now));
