@@ -37,7 +37,11 @@ record BenchTransfer(String from, String to, BigDecimal amount, LedgerName fromL
         return fromLedger != toLedger;
     }
 
-    /** Opens the connections the transfer needs, in the product's pool order (account-id order), and hands them to {@code work}. */
+    /**
+     * Opens the connections the transfer needs, in one fixed order (account-id order: mysql before postgres), and hands
+     * them to {@code work}. The product joins its branches postgres first (see XaTransferExecutor, for how Narayana orders
+     * commits); here either fixed order avoids the cross-pool wait, as no coordinator commits in between.
+     */
     TransferView onConnections(Pools pools, Work work) throws SQLException {
         if (!crossLedger()) {
             try (Connection connection = pools.open(fromLedger)) {
